@@ -1,0 +1,1 @@
+//! NanoVM's Linux personality.

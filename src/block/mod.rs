@@ -1,0 +1,1 @@
+//! Block cache and execution profile.

@@ -1,0 +1,39 @@
+//! The RV64GC decoder: one entry point, [`decode`], for 32-bit and compressed
+//! encodings alike, producing the shared [`Insn`] type.
+
+pub mod disasm;
+mod insn;
+mod rv32;
+mod rvc;
+
+pub use insn::{Insn, Op};
+
+/// An encoding that is illegal or reserved in RV64GC (as Linux user programs
+/// see it). The caller knows the pc and reports it with this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IllegalInstruction {
+    /// The instruction bits (only the low 16 for a compressed encoding).
+    pub bits: u32,
+}
+
+/// Length in bytes of the instruction whose first halfword is `low`: 2 for
+/// compressed, 4 otherwise. (Encodings longer than 32 bits do not exist in
+/// RV64GC; [`decode`] rejects them.)
+#[inline]
+pub fn insn_len(low: u16) -> u8 {
+    if low & 3 == 3 {
+        4
+    } else {
+        2
+    }
+}
+
+/// Decodes one instruction. If `bits & 3 != 3` only the low 16 bits are
+/// looked at and the result has `len == 2`.
+pub fn decode(bits: u32) -> Result<Insn, IllegalInstruction> {
+    if bits & 3 == 3 {
+        rv32::decode32(bits)
+    } else {
+        rvc::decode16(bits as u16)
+    }
+}

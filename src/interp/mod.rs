@@ -1,0 +1,1 @@
+//! The interpreter: executes pre-decoded basic blocks out of the block cache.
