@@ -1,6 +1,6 @@
 /* Minimal freestanding runtime shared by the ISA conformance programs.
  *
- * Provides _start (sets gp, calls test_main, exits with its return value), a line-buffered
+ * Provides _start (sets gp, calls test_main(initial sp: argc, argv...), exits with its return value), a line-buffered
  * writer on fd 1 using only the write syscall, and report(), which prints one case line:
  *   "<name> <in0> <in1> ... -> <out0> <out1> ...\n"  (every value 16 hex digits)
  * The inputs and outputs are read from the global array res[] filled by the caller.
@@ -86,7 +86,7 @@ __attribute__((noreturn)) void sys_exit(long code)
         sys_call3(94 /* exit_group */, code, 0, 0);
 }
 
-long test_main(void);
+long test_main(u64 *initial_sp);
 
 __asm__(".section .text._start\n"
         ".globl _start\n"
@@ -95,6 +95,7 @@ __asm__(".section .text._start\n"
         ".option norelax\n"
         "  lla gp, __global_pointer$\n"
         ".option pop\n"
+        "  mv a0, sp\n"
         "  andi sp, sp, -16\n"
         "  call test_main\n"
         "  call sys_exit\n");

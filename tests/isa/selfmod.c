@@ -60,8 +60,9 @@ static void put32(volatile u16 *p, u32 insn)
     p[1] = (u16)(insn >> 16);
 }
 
-long test_main(void)
+long test_main(u64 *initial_sp)
 {
+    (void)initial_sp;
     say("# selfmod");
     long m = sys_mmap(0, 3 * 4096, PROT_RWX, MAP_PRIVATE_ANON);
     res[0] = m < 0 && m > -4096;
