@@ -1,0 +1,400 @@
+//! RV64GC ISA conformance suite: differential tests against qemu-riscv64.
+//!
+//! Each guest program in `tests/isa/` (assembly or C, built with the runtime `rt.c`, static and
+//! without libc) prints one line per case: a name, the inputs and the resulting register values
+//! and fflags in hex. This test compiles a program with `riscv64-linux-gnu-gcc` into the cargo
+//! target directory, runs it under `qemu-riscv64` (the oracle) and under NanoVM
+//! (`nanovm_runtime::Vm` with a capturing [`Host`]), and requires the same exit status and
+//! byte-identical stdout. On a mismatch it prints the first differing lines, which start with the
+//! case name. One `#[test]` per program keeps failures readable.
+//!
+//! The alternative of checking in expected-output files was rejected: qemu is the reference, so
+//! the expectations cannot go stale when a program gains cases, and the guest sources stay the
+//! only thing to review. Missing tools are a test failure with an explanation, not a skip, so
+//! a machine without them cannot report a green suite that tested nothing.
+//!
+//! Environment overrides: `NANOVM_RISCV_CC` (compiler), `NANOVM_QEMU` (qemu-riscv64 binary).
+
+use nanovm_runtime::{Host, Options, RunState, Vm};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Instructions per `Vm::run` call.
+const SLICE: u64 = 20_000_000;
+/// Upper bound on slices before a run is declared hung (the programs need a few million).
+const MAX_SLICES: u32 = 100;
+
+/// How a guest process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Exited(i32),
+    Killed(i32),
+}
+
+/// What a run produced.
+struct Outcome {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    status: Status,
+}
+
+/// A [`Host`] that records output and answers everything else deterministically.
+#[derive(Default)]
+struct Capture {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    clock: u64,
+    rng: u64,
+}
+
+impl Host for Capture {
+    fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32> {
+        match fd {
+            1 => self.stdout.extend_from_slice(data),
+            2 => self.stderr.extend_from_slice(data),
+            _ => return Err(9), // EBADF
+        }
+        Ok(data.len())
+    }
+
+    fn read(&mut self, _fd: i32, _buf: &mut [u8]) -> Result<usize, i32> {
+        Ok(0)
+    }
+
+    fn realtime_ns(&mut self) -> u64 {
+        self.clock += 1000;
+        1_700_000_000_000_000_000 + self.clock
+    }
+
+    fn monotonic_ns(&mut self) -> u64 {
+        self.clock += 1000;
+        self.clock
+    }
+
+    fn random(&mut self, buf: &mut [u8]) {
+        for b in buf {
+            self.rng = self
+                .rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            *b = (self.rng >> 56) as u8;
+        }
+    }
+
+    fn log(&mut self, line: &str) {
+        self.stderr.extend_from_slice(line.as_bytes());
+        self.stderr.push(b'\n');
+    }
+}
+
+fn src_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/isa")
+}
+
+fn out_dir() -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("isa");
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("cannot create {}: {e}", d.display()));
+    d
+}
+
+fn tool(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+/// Compiles `tests/isa/<source>` together with `rt.c` into the target dir; returns the binary.
+fn build(source: &str) -> PathBuf {
+    let cc = tool("NANOVM_RISCV_CC", "riscv64-linux-gnu-gcc");
+    let src = src_dir();
+    let stem = source.split('.').next().unwrap_or(source);
+    let out = out_dir().join(stem);
+    let result = Command::new(&cc)
+        .args([
+            "-march=rv64gc",
+            "-mabi=lp64d",
+            "-static",
+            "-nostdlib",
+            "-ffreestanding",
+            "-O2",
+        ])
+        .arg(format!("-I{}", src.display()))
+        .arg("-o")
+        .arg(&out)
+        .arg(src.join("rt.c"))
+        .arg(src.join(source))
+        .output();
+    let output = match result {
+        Ok(o) => o,
+        Err(e) => panic!(
+            "FAIL: cannot run the RISC-V cross compiler `{cc}` ({e}).\n\
+             Install it (Debian: apt-get install gcc-riscv64-linux-gnu) or set NANOVM_RISCV_CC."
+        ),
+    };
+    assert!(
+        output.status.success(),
+        "compiling {source} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+/// Runs the binary under qemu-riscv64 (core dumps disabled, so fatal signals leave no files).
+fn run_qemu(bin: &Path, args: &[&str]) -> Outcome {
+    use std::os::unix::process::ExitStatusExt;
+    let qemu = tool("NANOVM_QEMU", "qemu-riscv64");
+    let result = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -c 0; exec \"$0\" \"$@\"")
+        .arg(&qemu)
+        .arg(bin)
+        .args(args)
+        .env_clear()
+        .output();
+    let output = match result {
+        Ok(o) => o,
+        Err(e) => panic!("FAIL: cannot run sh to start `{qemu}`: {e}"),
+    };
+    if output.status.code() == Some(127) {
+        panic!(
+            "FAIL: the oracle `{qemu}` was not found ({}).\n\
+             Install it (Debian: apt-get install qemu-user) or set NANOVM_QEMU.",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let status = match (output.status.code(), output.status.signal()) {
+        (Some(c), _) => Status::Exited(c),
+        (None, Some(s)) => Status::Killed(s),
+        (None, None) => panic!("qemu ended without status or signal"),
+    };
+    Outcome {
+        stdout: output.stdout,
+        stderr: output.stderr,
+        status,
+    }
+}
+
+/// Runs the binary under NanoVM with a capturing host.
+fn run_nanovm(bin: &Path, args: &[&str]) -> Outcome {
+    let elf = std::fs::read(bin).unwrap_or_else(|e| panic!("cannot read {}: {e}", bin.display()));
+    let name = bin
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut argv: Vec<Vec<u8>> = vec![bin.to_string_lossy().into_owned().into_bytes()];
+    argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+    let opts = Options {
+        exe_name: name.clone().into_bytes(),
+        ..Default::default()
+    };
+    let mut vm = match Vm::load(&elf, &argv, &[], &opts) {
+        Ok(vm) => vm,
+        Err(e) => panic!("NanoVM could not load {name}: {e}"),
+    };
+    let mut host = Capture::default();
+    let mut slices = 0;
+    let status = loop {
+        match vm.run(&mut host, SLICE) {
+            RunState::Running => {
+                slices += 1;
+                assert!(
+                    slices < MAX_SLICES,
+                    "{name} under NanoVM did not finish within {} instructions; output so far:\n{}",
+                    SLICE * u64::from(MAX_SLICES),
+                    tail(&host.stdout, 10)
+                );
+            }
+            RunState::Exited(c) => break Status::Exited(c),
+            RunState::Killed(s) => break Status::Killed(s),
+        }
+    };
+    Outcome {
+        stdout: host.stdout,
+        stderr: host.stderr,
+        status,
+    }
+}
+
+/// The last `n` lines of an output, for diagnostics.
+fn tail(out: &[u8], n: usize) -> String {
+    let text = String::from_utf8_lossy(out);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// Describes the first difference between the two outputs (None when identical).
+fn first_difference(oracle: &[u8], ours: &[u8]) -> Option<String> {
+    if oracle == ours {
+        return None;
+    }
+    let a = String::from_utf8_lossy(oracle);
+    let b = String::from_utf8_lossy(ours);
+    let la: Vec<&str> = a.split_inclusive('\n').collect();
+    let lb: Vec<&str> = b.split_inclusive('\n').collect();
+    let i = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
+    let mut msg = format!(
+        "stdout differs at line {} (qemu printed {} lines, NanoVM {}):\n",
+        i + 1,
+        la.len(),
+        lb.len()
+    );
+    for l in &la[i.saturating_sub(2)..i] {
+        msg += &format!("   same  : {}", l.trim_end_matches('\n'));
+        msg.push('\n');
+    }
+    for k in i..(i + 5) {
+        let (x, y) = (la.get(k), lb.get(k));
+        if x.is_none() && y.is_none() {
+            break;
+        }
+        if x == y {
+            continue;
+        }
+        let show = |s: Option<&&str>| s.map_or("<no line>".to_string(), |s| s.trim_end().into());
+        msg += &format!("   qemu  : {}\n   nanovm: {}\n", show(x), show(y));
+    }
+    Some(msg)
+}
+
+/// Builds `source` and checks it with no arguments, expecting qemu to see it exit with 0.
+fn check(source: &str) {
+    let bin = build(source);
+    compare(&bin, source, &[], Status::Exited(0));
+}
+
+/// Runs `bin` under both and asserts identical status and output. `expect` is the status qemu
+/// must report (guards against comparing two equally broken runs).
+fn compare(bin: &Path, label: &str, args: &[&str], expect: Status) {
+    let oracle = run_qemu(bin, args);
+    assert_eq!(
+        oracle.status,
+        expect,
+        "{label} {args:?} misbehaves under qemu itself (the guest program is wrong); \
+         stderr:\n{}\nlast output:\n{}",
+        String::from_utf8_lossy(&oracle.stderr),
+        tail(&oracle.stdout, 5)
+    );
+    assert!(
+        oracle.stdout.starts_with(b"# ") || oracle.stdout.starts_with(b"trap "),
+        "{label}: unexpected oracle output header:\n{}",
+        tail(&oracle.stdout, 5)
+    );
+    let ours = run_nanovm(bin, args);
+    let mut problems = Vec::new();
+    if ours.status != oracle.status {
+        problems.push(format!(
+            "exit status: qemu {:?}, NanoVM {:?}",
+            oracle.status, ours.status
+        ));
+    }
+    if let Some(d) = first_difference(&oracle.stdout, &ours.stdout) {
+        problems.push(d);
+    }
+    assert!(
+        problems.is_empty(),
+        "{label} {args:?}: NanoVM disagrees with qemu-riscv64\n{}\nNanoVM stderr/log (last lines):\n{}",
+        problems.join("\n"),
+        tail(&ours.stderr, 10)
+    );
+}
+
+#[test]
+fn isa_rv64i() {
+    check("rv64i.S");
+}
+
+#[test]
+fn isa_rv64m() {
+    check("rv64m.S");
+}
+
+#[test]
+fn isa_rv64a() {
+    check("rv64a.S");
+}
+
+#[test]
+fn isa_rv64f() {
+    check("rv64f.S");
+}
+
+#[test]
+fn isa_rv64d() {
+    check("rv64d.S");
+}
+
+#[test]
+fn isa_rv64c() {
+    check("rv64c.S");
+}
+
+#[test]
+fn isa_zicsr() {
+    check("zicsr.S");
+}
+
+#[test]
+fn isa_misaligned() {
+    check("misaligned.S");
+}
+
+#[test]
+fn isa_selfmod() {
+    check("selfmod.c");
+}
+
+/// Each trap case must end the process with the same signal under both (SIGTRAP 5, SIGILL 4,
+/// SIGBUS 7, SIGSEGV 11), after the same output. All cases run; failures are reported together.
+#[test]
+fn isa_traps() {
+    const CASES: &[(&str, i32)] = &[
+        ("e", 5),
+        ("c", 5),
+        ("z", 4),
+        ("u", 4),
+        ("h", 4),
+        ("m", 4),
+        ("r", 4),
+        ("d", 4),
+        ("l", 11),
+        ("w", 11),
+        ("x", 11),
+        ("a", 7),
+        ("s", 7),
+    ];
+    let bin = build("traps.S");
+    let mut failures = Vec::new();
+    for &(case, sig) in CASES {
+        let label = format!("traps.S case {case}");
+        let r = std::panic::catch_unwind(|| compare(&bin, &label, &[case], Status::Killed(sig)));
+        if let Err(e) = r {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failures.push(msg);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    #[test]
+    fn difference_report_names_the_case() {
+        let a = b"# t\nadd 1 2 -> 3\nsub 1 2 -> f\n";
+        let b = b"# t\nadd 1 2 -> 3\nsub 1 2 -> e\n";
+        let d = first_difference(a, b).expect("outputs differ");
+        assert!(d.contains("line 3"), "{d}");
+        assert!(d.contains("qemu  : sub 1 2 -> f"), "{d}");
+        assert!(d.contains("nanovm: sub 1 2 -> e"), "{d}");
+        assert!(first_difference(a, a).is_none());
+    }
+
+    #[test]
+    fn difference_report_handles_truncation() {
+        let d = first_difference(b"a\nb\n", b"a\n").expect("outputs differ");
+        assert!(d.contains("<no line>"), "{d}");
+    }
+}
