@@ -4,8 +4,11 @@
  * outputs with SAVE/FSAVE into res[i] and then calls REPORT "name", nin, nout, which prints
  * "name in... -> out..." in hex. report() is an ordinary C call: it clobbers every caller-saved
  * register, so loop state lives in s1..s10.
+ *
+ * .option norvc: the assembler must not silently compress the 32-bit instructions under test;
+ * rv64c.S turns RVC back on for its explicit c. mnemonics.
  */
-    .option rvc
+    .option norvc
 
 /* Start of the program: test_main never returns; TEST_END exits with status 0. */
 .macro TEST_BEGIN

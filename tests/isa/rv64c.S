@@ -4,6 +4,7 @@
  * sign extension, shifts by 1/31/32/63, link values of c.jalr (pc + 2), taken and untaken
  * c.beqz/c.bnez, and a few HINT encodings (rd = x0) that must execute as no-ops. */
 #include "isa.h"
+    .option rvc
 
     .data
     .balign 16

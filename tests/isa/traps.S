@@ -61,7 +61,10 @@ test_main:
     j .Lsurvived
 .Lcase_c:
     SAY "trap c: c.ebreak"
+    .option push
+    .option rvc
     c.ebreak
+    .option pop
     j .Lsurvived
 .Lcase_z:
     SAY "trap z: all-zero halfword"
