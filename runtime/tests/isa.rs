@@ -103,10 +103,15 @@ fn tool(var: &str, default: &str) -> String {
 
 /// Compiles `tests/isa/<source>` together with `rt.c` into the target dir; returns the binary.
 fn build(source: &str) -> PathBuf {
+    build_as(source, "")
+}
+
+/// [`build`] with a suffix on the output name (tests running in parallel never share a file).
+fn build_as(source: &str, suffix: &str) -> PathBuf {
     let cc = tool("NANOVM_RISCV_CC", "riscv64-linux-gnu-gcc");
     let src = src_dir();
     let stem = source.split('.').next().unwrap_or(source);
-    let out = out_dir().join(stem);
+    let out = out_dir().join(format!("{stem}{suffix}"));
     let result = Command::new(&cc)
         .args([
             "-march=rv64gc",
@@ -375,6 +380,71 @@ fn isa_traps() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every RV64GC instruction (canonical mnemonics, as `objdump -M no-aliases` prints them).
+const RV64GC: &str = "
+    lui auipc jal jalr beq bne blt bge bltu bgeu lb lh lw ld lbu lhu lwu sb sh sw sd addi slti
+    sltiu xori ori andi slli srli srai add sub sll slt sltu xor srl sra or and addiw slliw srliw
+    sraiw addw subw sllw srlw sraw fence fence.tso fence.i ecall ebreak
+    csrrw csrrs csrrc csrrwi csrrsi csrrci
+    mul mulh mulhsu mulhu div divu rem remu mulw divw divuw remw remuw
+    lr.w sc.w lr.d sc.d amoswap.w amoadd.w amoxor.w amoand.w amoor.w amomin.w amomax.w amominu.w
+    amomaxu.w amoswap.d amoadd.d amoxor.d amoand.d amoor.d amomin.d amomax.d amominu.d amomaxu.d
+    flw fsw fmadd.s fmsub.s fnmsub.s fnmadd.s fadd.s fsub.s fmul.s fdiv.s fsqrt.s fsgnj.s fsgnjn.s
+    fsgnjx.s fmin.s fmax.s fcvt.w.s fcvt.wu.s fmv.x.w feq.s flt.s fle.s fclass.s fcvt.s.w
+    fcvt.s.wu fmv.w.x fcvt.l.s fcvt.lu.s fcvt.s.l fcvt.s.lu
+    fld fsd fmadd.d fmsub.d fnmsub.d fnmadd.d fadd.d fsub.d fmul.d fdiv.d fsqrt.d fsgnj.d
+    fsgnjn.d fsgnjx.d fmin.d fmax.d fcvt.s.d fcvt.d.s feq.d flt.d fle.d fclass.d fcvt.w.d
+    fcvt.wu.d fcvt.d.w fcvt.d.wu fcvt.l.d fcvt.lu.d fmv.x.d fcvt.d.l fcvt.d.lu fmv.d.x
+    c.addi4spn c.fld c.lw c.ld c.fsd c.sw c.sd c.addi c.addiw c.li c.addi16sp c.lui c.srli
+    c.srai c.andi c.sub c.xor c.or c.and c.subw c.addw c.j c.beqz c.bnez c.slli c.fldsp c.lwsp
+    c.ldsp c.jr c.mv c.ebreak c.jalr c.add c.fsdsp c.swsp c.sdsp";
+
+/// The suite's own coverage: every RV64GC instruction occurs in the programs (checked in the
+/// disassembly, so a mnemonic the assembler silently compressed or dropped does not count).
+#[test]
+fn isa_suite_covers_rv64gc() {
+    let objdump = tool("NANOVM_RISCV_OBJDUMP", "riscv64-linux-gnu-objdump");
+    let mut seen = std::collections::HashSet::new();
+    for source in [
+        "rv64i.S",
+        "rv64m.S",
+        "rv64a.S",
+        "rv64f.S",
+        "rv64d.S",
+        "rv64c.S",
+        "zicsr.S",
+        "misaligned.S",
+        "traps.S",
+        "selfmod.c",
+    ] {
+        let bin = build_as(source, "-cov");
+        let out = Command::new(&objdump)
+            .args(["-d", "-M", "no-aliases"])
+            .arg(&bin)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("FAIL: cannot run `{objdump}` ({e}); set NANOVM_RISCV_OBJDUMP")
+            });
+        assert!(out.status.success(), "{objdump} failed on {source}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Only count the program's own code (test_main onwards), not rt.c's compiled C.
+        let own = text.split("<test_main>:").nth(1).unwrap_or("");
+        for line in own.lines() {
+            if let Some(m) = line.split('\t').nth(2) {
+                seen.insert(m.trim().to_string());
+            }
+        }
+    }
+    let missing: Vec<&str> = RV64GC
+        .split_whitespace()
+        .filter(|m| !seen.contains(*m))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "instructions not exercised by the ISA suite: {missing:?}"
+    );
 }
 
 #[cfg(test)]
