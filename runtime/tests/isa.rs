@@ -265,6 +265,31 @@ fn check(source: &str) {
     compare(&bin, source, &[], Status::Exited(0));
 }
 
+/// Asserts that every line of `tests/isa/spec/<stem>.txt` (values worked out by hand from the
+/// specification; `//` starts a comment) occurs as a whole line of the oracle's output. This
+/// keeps the oracle honest and shows the suite's expectations are more than "whatever qemu does".
+fn check_spec_samples(source: &str, oracle_stdout: &[u8]) {
+    let stem = source.split('.').next().unwrap_or(source);
+    let path = src_dir().join("spec").join(format!("{stem}.txt"));
+    let Ok(spec) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let out = String::from_utf8_lossy(oracle_stdout);
+    let lines: std::collections::HashSet<&str> = out.lines().collect();
+    let missing: Vec<&str> = spec
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .filter(|l| !lines.contains(l))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{source}: qemu's output lacks these hand-checked lines from {} \
+         (the program, the expectation or qemu is wrong):\n{}",
+        path.display(),
+        missing.join("\n")
+    );
+}
+
 /// Runs `bin` under both and asserts identical status and output. `expect` is the status qemu
 /// must report (guards against comparing two equally broken runs).
 fn compare(bin: &Path, label: &str, args: &[&str], expect: Status) {
@@ -282,6 +307,7 @@ fn compare(bin: &Path, label: &str, args: &[&str], expect: Status) {
         "{label}: unexpected oracle output header:\n{}",
         tail(&oracle.stdout, 5)
     );
+    check_spec_samples(label, &oracle.stdout);
     let ours = run_nanovm(bin, args);
     let mut problems = Vec::new();
     if ours.status != oracle.status {
