@@ -20,9 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Instructions per `Vm::run` call.
-const SLICE: u64 = 20_000_000;
-/// Upper bound on slices before a run is declared hung (the programs need a few million).
-const MAX_SLICES: u32 = 100;
+const SLICE: u64 = 10_000_000;
+/// Upper bound on slices before a run is declared hung (the programs need about ten million
+/// instructions; the cap keeps a hung guest from stalling a debug-build test run for minutes).
+const MAX_SLICES: u32 = 50;
 
 /// How a guest process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
