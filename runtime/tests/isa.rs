@@ -369,6 +369,11 @@ fn isa_misaligned() {
 }
 
 #[test]
+fn isa_regs() {
+    check("regs.S");
+}
+
+#[test]
 fn isa_selfmod() {
     check("selfmod.c");
 }
@@ -444,6 +449,7 @@ fn isa_suite_covers_rv64gc() {
         "zicsr.S",
         "misaligned.S",
         "traps.S",
+        "regs.S",
         "selfmod.c",
     ] {
         let bin = build_as(source, "-cov");
