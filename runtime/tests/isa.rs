@@ -374,6 +374,11 @@ fn isa_regs() {
 }
 
 #[test]
+fn isa_control() {
+    check("control.c");
+}
+
+#[test]
 fn isa_selfmod() {
     check("selfmod.c");
 }
