@@ -154,6 +154,7 @@ fn run_qemu(bin: &Path, args: &[&str]) -> Outcome {
         .arg(bin)
         .args(args)
         .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .output();
     let output = match result {
         Ok(o) => o,
