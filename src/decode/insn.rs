@@ -116,7 +116,16 @@ pub struct Insn {
 impl Insn {
     /// An instruction with every field zero but `op` and `len`.
     pub const fn new(op: Op, len: u8) -> Self {
-        Insn { op, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0, len, imm: 0 }
+        Insn {
+            op,
+            rd: 0,
+            rs1: 0,
+            rs2: 0,
+            rs3: 0,
+            rm: 0,
+            len,
+            imm: 0,
+        }
     }
 
     /// True if this instruction ends a basic block: it may transfer control

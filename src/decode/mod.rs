@@ -4,7 +4,11 @@
 pub mod disasm;
 mod insn;
 mod rv32;
+mod rv32fp;
 mod rvc;
+
+#[cfg(test)]
+mod objdump_check;
 
 pub use insn::{Insn, Op};
 
