@@ -9,6 +9,8 @@ mod rvc;
 
 #[cfg(test)]
 mod objdump_check;
+#[cfg(test)]
+mod tests;
 
 pub use insn::{Insn, Op};
 
