@@ -113,13 +113,15 @@ pub(super) fn op_fp(b: u32) -> Result<Insn, IllegalInstruction> {
     } else {
         0
     };
-    // Unary ops leave rs2 as the (already checked) selector; consumers only
-    // read rs2 for the binary ops.
+    // Binary ops (arithmetic, sign injection, min/max, compares) read rs2;
+    // for the unary ones it was a selector, now encoded in `op`: zero it, as
+    // every field an op does not use is.
+    let binary = f7 < 0x18 || f7 & !1 == 0x50;
     Ok(Insn {
         op,
         rd: ((b >> 7) & 31) as u8,
         rs1: ((b >> 15) & 31) as u8,
-        rs2: rs2 as u8,
+        rs2: if binary { rs2 as u8 } else { 0 },
         rs3: 0,
         rm,
         len: 4,

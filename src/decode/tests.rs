@@ -70,9 +70,9 @@ fn table_32bit() {
         (0x580120d3, rm(ins(FsqrtS, 1, 2, 0, 0), 2)), // fsqrt.s f1,f2,rdn
         (0x223120d3, ins(FsgnjxD, 1, 2, 3, 0)),    // fsgnjx.d f1,f2,f3
         (0x28629253, ins(FmaxS, 4, 5, 6, 0)),      // fmax.s f4,f5,f6
-        (0xc23110d3, rm(ins(FcvtLuD, 1, 2, 3, 0), 1)), // fcvt.lu.d x1,f2,rtz
-        (0xd03231d3, rm(ins(FcvtSLu, 3, 4, 3, 0), 3)), // fcvt.s.lu f3,x4,rup
-        (0x401170d3, rm(ins(FcvtSD, 1, 2, 1, 0), 7)), // fcvt.s.d f1,f2
+        (0xc23110d3, rm(ins(FcvtLuD, 1, 2, 0, 0), 1)), // fcvt.lu.d x1,f2,rtz
+        (0xd03231d3, rm(ins(FcvtSLu, 3, 4, 0, 0), 3)), // fcvt.s.lu f3,x4,rup
+        (0x401170d3, rm(ins(FcvtSD, 1, 2, 0, 0), 7)), // fcvt.s.d f1,f2
         (0xf20280d3, ins(FmvDX, 1, 5, 0, 0)),      // fmv.d.x f1,x5
         (0xe20211d3, ins(FclassD, 3, 4, 0, 0)),    // fclass.d x3,f4
         (0xa23110d3, ins(FltD, 1, 2, 3, 0)),       // flt.d x1,f2,f3
