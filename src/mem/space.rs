@@ -35,6 +35,16 @@ impl Default for AddressSpace {
     }
 }
 
+impl core::fmt::Debug for AddressSpace {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AddressSpace")
+            .field("regions", &self.regions().len())
+            .field("resident_bytes", &self.resident_bytes())
+            .field("mmap_top", &self.mmap_top)
+            .finish()
+    }
+}
+
 /// Validates `addr`/`len` of a mapping call and returns `[start, end)`.
 fn range(addr: u64, len: u64) -> Result<(u64, u64), MapError> {
     if addr & PAGE_MASK != 0 || len == 0 {
