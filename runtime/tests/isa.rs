@@ -402,6 +402,9 @@ fn isa_traps() {
         ("x", 11),
         ("a", 7),
         ("s", 7),
+        ("L", 11),
+        ("A", 11),
+        ("f", 11),
     ];
     let bin = build("traps.S");
     let mut failures = Vec::new();

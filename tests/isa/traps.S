@@ -7,6 +7,8 @@
  *   d dyn rm with frm = 5 (SIGILL)                         l load from address 0 (SIGSEGV)
  *   w store into .text (SIGSEGV)                           x jump into non-executable data (SIGSEGV)
  *   a misaligned amoadd.w (SIGBUS)                         s misaligned lr.d (SIGBUS)
+ *   L load into x0 from address 0 (SIGSEGV: rd = x0 does not skip the access)
+ *   A amoadd.w on read-only data (SIGSEGV)                 f jump to address 0 (SIGSEGV)
  */
 #include "isa.h"
 
@@ -14,6 +16,11 @@
     .balign 16
 tdata:
     .dword 0x0000000000008067, 0    /* "ret" as data: executing it must fault */
+
+    .section .rodata.tables, "a"
+    .balign 8
+rodata_word:
+    .dword 5
 
     .text
     .globl test_main
@@ -50,6 +57,12 @@ test_main:
     beq s1, t0, .Lcase_a
     li t0, 115
     beq s1, t0, .Lcase_s
+    li t0, 76
+    beq s1, t0, .Lcase_L
+    li t0, 65
+    beq s1, t0, .Lcase_A
+    li t0, 102
+    beq s1, t0, .Lcase_f
 .Lusage:
     SAY "usage: traps CASE"
     li a0, 2
@@ -114,6 +127,20 @@ test_main:
     SAY "trap s: misaligned lr.d"
     lla a0, tdata + 4
     lr.d a1, (a0)
+    j .Lsurvived
+
+.Lcase_L:
+    SAY "trap L: lw x0 from 0"
+    lw x0, 0(zero)
+    j .Lsurvived
+.Lcase_A:
+    SAY "trap A: amoadd.w on read-only data"
+    lla a0, rodata_word
+    amoadd.w a1, a1, (a0)
+    j .Lsurvived
+.Lcase_f:
+    SAY "trap f: jump to address 0"
+    jr zero
     j .Lsurvived
 
 .Lsurvived:
