@@ -13,7 +13,12 @@
 //! only thing to review. Missing tools are a test failure with an explanation, not a skip, so
 //! a machine without them cannot report a green suite that tested nothing.
 //!
-//! Environment overrides: `NANOVM_RISCV_CC` (compiler), `NANOVM_QEMU` (qemu-riscv64 binary).
+//! Two more checks keep the suite honest: lines worked out by hand from the specification
+//! (`tests/isa/spec/*.txt`) must appear in qemu's output, and the disassembled programs must
+//! contain every RV64GC mnemonic (`isa_suite_covers_rv64gc`).
+//!
+//! Environment overrides: `NANOVM_RISCV_CC` (compiler), `NANOVM_QEMU` (qemu-riscv64 binary),
+//! `NANOVM_RISCV_OBJDUMP` (for the coverage check).
 
 use nanovm_runtime::{Host, Options, RunState, Vm};
 use std::path::{Path, PathBuf};
