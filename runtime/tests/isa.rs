@@ -26,9 +26,9 @@ use std::process::Command;
 
 /// Instructions per `Vm::run` call.
 const SLICE: u64 = 10_000_000;
-/// Upper bound on slices before a run is declared hung (the programs need about ten million
-/// instructions; the cap keeps a hung guest from stalling a debug-build test run for minutes).
-const MAX_SLICES: u32 = 50;
+/// Upper bound on instructions before a run is declared hung (the programs need about ten
+/// million; the cap keeps a hung guest from stalling a debug-build test run for minutes).
+const MAX_INSNS: u64 = 500_000_000;
 
 /// How a guest process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,8 +184,8 @@ fn run_qemu(bin: &Path, args: &[&str]) -> Outcome {
     }
 }
 
-/// Runs the binary under NanoVM with a capturing host.
-fn run_nanovm(bin: &Path, args: &[&str]) -> Outcome {
+/// Runs the binary under NanoVM with a capturing host, `slice` instructions per `Vm::run`.
+fn run_nanovm(bin: &Path, args: &[&str], slice: u64) -> Outcome {
     let elf = std::fs::read(bin).unwrap_or_else(|e| panic!("cannot read {}: {e}", bin.display()));
     let name = bin
         .file_name()
@@ -202,15 +202,18 @@ fn run_nanovm(bin: &Path, args: &[&str]) -> Outcome {
         Err(e) => panic!("NanoVM could not load {name}: {e}"),
     };
     let mut host = Capture::default();
-    let mut slices = 0;
+    // Each call retires at least `slice` instructions unless the guest stops, so this bounds
+    // the run; very small slices are capped by call count instead.
+    let max_calls = (MAX_INSNS / slice.max(1)).clamp(50, 20_000_000);
+    let mut calls = 0;
     let status = loop {
-        match vm.run(&mut host, SLICE) {
+        match vm.run(&mut host, slice) {
             RunState::Running => {
-                slices += 1;
+                calls += 1;
                 assert!(
-                    slices < MAX_SLICES,
-                    "{name} under NanoVM did not finish within {} instructions; output so far:\n{}",
-                    SLICE * u64::from(MAX_SLICES),
+                    calls < max_calls,
+                    "{name} under NanoVM did not finish within {max_calls} runs of {slice} \
+                     instructions; output so far:\n{}",
                     tail(&host.stdout, 10)
                 );
             }
@@ -300,6 +303,12 @@ fn check_spec_samples(source: &str, oracle_stdout: &[u8]) {
 /// Runs `bin` under both and asserts identical status and output. `expect` is the status qemu
 /// must report (guards against comparing two equally broken runs).
 fn compare(bin: &Path, label: &str, args: &[&str], expect: Status) {
+    compare_sliced(bin, label, args, expect, SLICE);
+}
+
+/// [`compare`] with NanoVM stopping every `slice` instructions (budget exits mid-program must
+/// resume exactly where they left off).
+fn compare_sliced(bin: &Path, label: &str, args: &[&str], expect: Status, slice: u64) {
     let oracle = run_qemu(bin, args);
     assert_eq!(
         oracle.status,
@@ -315,7 +324,7 @@ fn compare(bin: &Path, label: &str, args: &[&str], expect: Status) {
         tail(&oracle.stdout, 5)
     );
     check_spec_samples(label, &oracle.stdout);
-    let ours = run_nanovm(bin, args);
+    let ours = run_nanovm(bin, args, slice);
     let mut problems = Vec::new();
     if ours.status != oracle.status {
         problems.push(format!(
@@ -382,6 +391,24 @@ fn isa_regs() {
 #[test]
 fn isa_control() {
     check("control.c");
+}
+
+/// The same programs with tiny instruction budgets: every `Vm::run` returns after (at least)
+/// one block, so resumption after a budget exit is exercised at thousands of points, including
+/// inside loops and around self-modifying code.
+#[test]
+fn isa_tiny_budgets() {
+    for (source, slice) in [
+        ("control.c", 1),
+        ("selfmod.c", 1),
+        ("rv64a.S", 7),
+        ("rv64c.S", 1),
+        ("rv64i.S", 997),
+    ] {
+        let bin = build_as(source, "-sliced");
+        let label = format!("{source} (budget {slice})");
+        compare_sliced(&bin, &label, &[], Status::Exited(0), slice);
+    }
 }
 
 #[test]
