@@ -83,6 +83,32 @@ other:
     SAVE 2, a3
     REPORT "amoadd.d rd=x0; amoswap.d rd==rs2", 0, 3
 
+    /* rd == rs1: the address is read before rd is written */
+    lla s3, slot
+    li a1, 0x100
+    sd a1, 0(s3)
+    mv a0, s3
+    li a1, 5
+    amoadd.d a0, a1, (a0)
+    SAVE 0, a0
+    ld a2, 0(s3)
+    SAVE 1, a2
+    mv a0, s3
+    lr.d a0, (a0)
+    SAVE 2, a0
+    mv a0, s3
+    lr.d a1, (a0)
+    li a1, 0x77
+    sc.d a0, a1, (a0)
+    SAVE 3, a0
+    ld a2, 0(s3)
+    SAVE 4, a2
+    mv a0, s3
+    amoswap.w a0, a0, (a0)
+    sub a0, a0, zero
+    SAVE 5, a0
+    REPORT "rd==rs1: amoadd.d old, mem; lr.d; sc.d result, mem; amoswap.w old", 0, 6
+
     /* LR/SC success (.d) */
     lla s3, slot
     li a1, 0x1122334455667788
