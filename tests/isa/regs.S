@@ -127,6 +127,11 @@ fdump:
     fmv.x.d x30, f16
     feq.d x29, f19, f19
     fclass.d x28, f25
+    fadd.d f5, f5, f5, rne
+    fmadd.d f6, f6, f6, f6, rne
+    fsgnjn.d f7, f7, f7
+    fmul.s f8, f17, f17, rne
+    fnmsub.s f8, f8, f8, f8, rne
     fcvt.w.s x0, f18, rne
     fmv.x.d x0, f31
     frflags x27
