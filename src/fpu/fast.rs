@@ -248,6 +248,79 @@ pub(crate) fn fma_s(a: u32, b: u32, c: u32, fl: &mut u32) -> Option<u32> {
     Some(r.to_bits())
 }
 
+/// Veltkamp split of `x` (|x| < 2^996) into 26- and 27-bit halves.
+#[inline(always)]
+fn split(x: f64) -> (f64, f64) {
+    let c = 134_217_729.0 * x; // 2^27 + 1
+    let hi = c - (c - x);
+    (hi, x - hi)
+}
+
+/// Dekker's TwoProduct: `(p, e)` with `p = fl(x*y)` and `p + e == x*y`
+/// exactly, given no overflow in the splits and no underflow in `e`.
+#[inline(always)]
+fn two_prod(x: f64, y: f64) -> (f64, f64) {
+    let p = x * y;
+    let (xh, xl) = split(x);
+    let (yh, yl) = split(y);
+    (p, ((xh * yh - p) + xh * yl + xl * yh) + xl * yl)
+}
+
+/// Whether `|x|` lies in `[2^-450, 2^450]`: the range in which every
+/// intermediate of [`fma_d`] is exact and normal.
+#[inline(always)]
+fn fma_range(x: u64) -> bool {
+    let e = (x >> 52) & 0x7ff;
+    (1023 - 450..=1023 + 449).contains(&e)
+}
+
+/// `a * b + c` on doubles: Boldo and Melquiond's FMA emulation with
+/// round-to-odd (IEEE TC 2008): `(uh, ul) = a*b` exactly, `(th, tl) = c + uh`
+/// exactly, `v = odd(tl + ul)`, result `fl(th + v)`. With all operands in
+/// [`fma_range`] every partial product and error term is a normal double, so
+/// the transformations are exact. Exactness of the result: `r - c` split
+/// exactly as `(dh, dl)` equals the exact product `(uh, ul)` iff `r` is the
+/// exact value (both pairs are the unique round-to-nearest expansions).
+#[inline(always)]
+pub(crate) fn fma_d(a: u64, b: u64, c: u64, fl: &mut u32) -> Option<u64> {
+    if !fma_range(a) || !fma_range(b) {
+        return None;
+    }
+    let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+    if c << 1 == 0 {
+        // a*b + ±0 with a non-zero product is just the product.
+        return mul_d(a, b, fl);
+    }
+    if !fma_range(c) {
+        return None;
+    }
+    let z = f64::from_bits(c);
+    let (uh, ul) = two_prod(x, y);
+    let th = z + uh;
+    let tl = two_sum_err_d(z, uh, th);
+    let v = tl + ul;
+    let ve = two_sum_err_d(tl, ul, v);
+    let v = if ve != 0.0 && v.to_bits() & 1 == 0 {
+        // Round to odd: step to the odd neighbour on the side of the error.
+        let step = if (ve > 0.0) == (v > 0.0) { 1 } else { u64::MAX };
+        f64::from_bits(v.to_bits().wrapping_add(step))
+    } else {
+        v
+    };
+    let r = th + v;
+    // Zero and tiny results (only possible through cancellation) and
+    // overflow go to the slow path.
+    if !r.is_finite() || r.to_bits() << 1 <= D_MIN_NORMAL << 1 {
+        return None;
+    }
+    let dh = r - z;
+    let dl = two_sum_err_d(r, -z, dh);
+    if dh != uh || dl != ul {
+        *fl |= NX;
+    }
+    Some(r.to_bits())
+}
+
 #[cfg(test)]
 mod tests {
     //! Every fast path against the exact integer slow path, on random bit
@@ -460,6 +533,48 @@ mod tests {
             }
         }
         assert!(taken_d > n / 5 && taken_s > n / 5 && taken_fma > n / 5);
+    }
+
+    #[test]
+    fn fma_d_matches_slow_path() {
+        let n = cases(300_000);
+        let mut rng = Rng(4242);
+        let mut taken = 0;
+        for i in 0..n {
+            // Mostly in-range operands (where the fast path applies), some
+            // anywhere (where it must decline).
+            let near = |rng: &mut Rng| {
+                let e = rng.range(1023 - 460, 1023 + 460);
+                rng.make::<D>(e)
+            };
+            let a = if i % 4 == 0 {
+                rng.val::<D>()
+            } else {
+                near(&mut rng)
+            };
+            let b = if i % 3 == 0 {
+                rng.partner::<D>(a, 1)
+            } else {
+                near(&mut rng)
+            };
+            let c = match rng.next() % 4 {
+                0 => rng.val::<D>(),
+                1 => near(&mut rng),
+                2 => rng.partner::<D>(a, 0),
+                _ => {
+                    // Near -(a*b): cancellation, exact results, ties.
+                    let p = -(f64::from_bits(a) * f64::from_bits(b));
+                    p.to_bits().wrapping_add(rng.next() % 5).wrapping_sub(2)
+                }
+            };
+            let (mut ff, mut fs) = (0, 0);
+            if let Some(r) = super::fma_d(a, b, c, &mut ff) {
+                taken += 1;
+                let want = arith::fma::<D>(a, b, c, Rm::Rne, &mut fs);
+                assert_eq!((r, ff), (want, fs), "fma_d {a:#x} {b:#x} {c:#x}");
+            }
+        }
+        assert!(taken > n / 4, "fma_d fast path taken only {taken} of {n}");
     }
 
     #[test]

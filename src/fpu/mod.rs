@@ -152,6 +152,11 @@ pub fn fma_s(a: u32, b: u32, c: u32, rm: Rm, fl: &mut u32) -> u32 {
 /// `fmadd.d`: `a * b + c` with one rounding (see [`fma_s`]).
 #[inline]
 pub fn fma_d(a: u64, b: u64, c: u64, rm: Rm, fl: &mut u32) -> u64 {
+    if rm == Rm::Rne {
+        if let Some(r) = fast::fma_d(a, b, c, fl) {
+            return r;
+        }
+    }
     arith::fma::<D>(a, b, c, rm, fl)
 }
 
