@@ -61,7 +61,7 @@ pub(crate) fn to_int<F: Format>(a: u64, rm: Rm, signed: bool, bits: u32, fl: &mu
             let rbits = m & ((1 << shift) - 1);
             let half = 1u64 << (shift - 1);
             let up = match rm {
-                Rm::Rne => rbits > half || (rbits == half && int & 1 == 1),
+                Rm::Rne => rbits + (int & 1) > half,
                 Rm::Rmm => rbits >= half,
                 Rm::Rtz => false,
                 Rm::Rdn => neg && rbits != 0,

@@ -63,7 +63,8 @@ fn two_sum_err_d(x: f64, y: f64, s: f64) -> f64 {
 pub(crate) fn add_d(a: u64, b: u64, fl: &mut u32) -> Option<u64> {
     let (x, y) = (f64::from_bits(a), f64::from_bits(b));
     let s = x + y;
-    if !s.is_finite() || !x.is_finite() || !y.is_finite() {
+    // A finite sum implies finite operands.
+    if !s.is_finite() {
         return None;
     }
     if two_sum_err_d(x, y, s) != 0.0 {
@@ -77,7 +78,8 @@ pub(crate) fn add_d(a: u64, b: u64, fl: &mut u32) -> Option<u64> {
 pub(crate) fn mul_d(a: u64, b: u64, fl: &mut u32) -> Option<u64> {
     let (x, y) = (f64::from_bits(a), f64::from_bits(b));
     let p = x * y;
-    if !x.is_finite() || !y.is_finite() || !p.is_finite() {
+    // A finite product implies finite operands (inf * 0 is NaN).
+    if !p.is_finite() {
         return None;
     }
     if x == 0.0 || y == 0.0 {
@@ -133,7 +135,7 @@ pub(crate) fn sqrt_d(a: u64, fl: &mut u32) -> Option<u64> {
     Some(r.to_bits())
 }
 
-/// Whether single `r` (as f64 `r64`) is finite and certainly not tiny.
+/// Whether single `r` is finite and certainly not tiny.
 #[inline(always)]
 fn safe_s(r: f32) -> bool {
     r.is_finite() && r.to_bits() << 1 > S_MIN_NORMAL << 1
@@ -144,7 +146,7 @@ fn safe_s(r: f32) -> bool {
 pub(crate) fn add_s(a: u32, b: u32, fl: &mut u32) -> Option<u32> {
     let (x, y) = (f32::from_bits(a), f32::from_bits(b));
     let s = x + y;
-    if !s.is_finite() || !x.is_finite() || !y.is_finite() {
+    if !s.is_finite() {
         return None;
     }
     let bb = s - x;
@@ -160,7 +162,7 @@ pub(crate) fn mul_s(a: u32, b: u32, fl: &mut u32) -> Option<u32> {
     let (x, y) = (f32::from_bits(a) as f64, f32::from_bits(b) as f64);
     let p = x * y; // exact: 48 bits, exponent within f64's range
     let r = p as f32;
-    if !x.is_finite() || !y.is_finite() {
+    if !r.is_finite() {
         return None;
     }
     if x == 0.0 || y == 0.0 {

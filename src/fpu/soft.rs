@@ -123,7 +123,8 @@ fn round_up(rm: Rm, neg: bool, sig: u64, shift: u32) -> bool {
     let rbits = sig & ((1 << shift) - 1);
     let half = 1u64 << (shift - 1);
     match rm {
-        Rm::Rne => rbits > half || (rbits == half && (sig >> shift) & 1 == 1),
+        // Above half, or exactly half with an odd result (branch-free).
+        Rm::Rne => rbits + ((sig >> shift) & 1) > half,
         Rm::Rmm => rbits >= half,
         Rm::Rtz => false,
         Rm::Rdn => neg && rbits != 0,
