@@ -227,3 +227,61 @@ fn narrowing_matches_apfloat() {
         bad.join("\n")
     );
 }
+
+/// Checks `r = sqrt(x)` (both positive, finite, as `T` after exact
+/// widening to the wider `W`) against the defining inequalities of each
+/// rounding mode, evaluated exactly in `W`.
+fn sqrt_ok<W: Float>(x: W, r: W, lo: W, hi: W, rm: Rm, nx: bool) -> bool {
+    let sq = |v: W| (v * v).value;
+    let half = |a: W, b: W| ((a + b).value / W::from_u128(2).value).value;
+    let exact = sq(r) == x;
+    let ok = match rm {
+        Rm::Rtz | Rm::Rdn => sq(r) <= x && x < sq(hi),
+        Rm::Rup => sq(lo) < x && x <= sq(r),
+        Rm::Rne | Rm::Rmm => sq(half(lo, r)) < x && x < sq(half(r, hi)),
+    };
+    ok && nx == !exact
+}
+
+#[test]
+fn sqrt_satisfies_rounding_inequalities() {
+    use rustc_apfloat::ieee::Quad;
+    let mut rng = Rng(11);
+    let mut bad = Vec::new();
+    for _ in 0..cases(20_000) {
+        let a = rng.val(11, 52) & !(1 << 63);
+        let s = rng.val(8, 23) & 0x7fff_ffff;
+        for (rm, _) in RMS {
+            if a != 0 && a < 0x7ff0_0000_0000_0000 {
+                let mut f = 0;
+                let r = fpu::sqrt_d(a, rm, &mut f);
+                let q = |bits: u64| -> Quad {
+                    let mut loses = false;
+                    Double::from_bits(bits as u128).convert(&mut loses).value
+                };
+                if f & !NX != 0 || !sqrt_ok(q(a), q(r), q(r - 1), q(r + 1), rm, f == NX) {
+                    bad.push(format!("sqrt_d {rm:?} {a:#x} -> {r:#x} fl {f:#x}"));
+                }
+            }
+            if s != 0 && s < 0x7f80_0000 {
+                let mut f = 0;
+                let r = fpu::sqrt_s(s as u32, rm, &mut f) as u64;
+                let d = |bits: u64| -> Double {
+                    let mut loses = false;
+                    Single::from_bits(bits as u128).convert(&mut loses).value
+                };
+                if f & !NX != 0 || !sqrt_ok(d(s), d(r), d(r - 1), d(r + 1), rm, f == NX) {
+                    bad.push(format!("sqrt_s {rm:?} {s:#x} -> {r:#x} fl {f:#x}"));
+                }
+            }
+        }
+        if bad.len() > 20 {
+            break;
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "sqrt results violate rounding:\n{}",
+        bad.join("\n")
+    );
+}

@@ -225,10 +225,15 @@ pub(crate) fn sqrt<F: Format>(a: u64, rm: Rm, fl: &mut u32) -> u64 {
 
 /// `floor(sqrt(n))` for `n < 2^126`.
 fn isqrt(n: u128) -> u64 {
-    // A host estimate good to ~2^-52 relative, one Newton step (error < 1),
-    // then an exact fix-up.
-    let mut g = ((n as f64).sqrt() as u128).max(1);
-    g = (g + n / g) / 2;
+    // The host root is within ~2^11 of the true one (53-bit estimate of a
+    // 63-bit root); one Newton correction computed in f64 from the exact
+    // residual brings it within a unit (the quadratic term is ~2^-40), and
+    // an exact fix-up finishes. No u128 division: that is a slow libcall on
+    // wasm.
+    let g = ((n as f64).sqrt() as u128).max(1);
+    let residual = n as i128 - (g * g) as i128;
+    let step = residual as f64 / (2.0 * g as f64);
+    let mut g = (g as i128 + step as i128) as u128;
     while g * g > n {
         g -= 1;
     }

@@ -178,7 +178,7 @@ mod tests {
         let mut fl = 0;
         assert_eq!(
             from_int::<D>(true, 1 << 63, Rm::Rne, &mut fl),
-            (-9.223372036854775808e18f64).to_bits()
+            (-9.223372036854776e18f64).to_bits()
         );
         assert_eq!(fl, 0);
     }

@@ -124,7 +124,7 @@ pub(crate) fn sqrt_d(a: u64, fl: &mut u32) -> Option<u64> {
     if x == 0.0 {
         return Some(a);
     }
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_sign_negative() || !x.is_finite() {
         return None;
     }
     let r = x.sqrt();
@@ -204,7 +204,7 @@ pub(crate) fn sqrt_s(a: u32, fl: &mut u32) -> Option<u32> {
     if x == 0.0 {
         return Some(a);
     }
-    if !(x > 0.0) || !x.is_finite() {
+    if x.is_sign_negative() || !x.is_finite() {
         return None;
     }
     let r = x.sqrt() as f32;
