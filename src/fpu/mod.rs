@@ -2,10 +2,27 @@
 //!
 //! Every operation takes operands as bits (`u32` for single, `u64` for
 //! double), a resolved static rounding mode [`Rm`], and ORs the IEEE exception
-//! flags it raises into `flags` (the `fflags` bit layout). Results follow the
+//! flags it raises into `fl` (the `fflags` bit layout). Results follow the
 //! RISC-V rules exactly: canonical NaNs, tininess after rounding, fcvt
 //! saturation, fmin/fmax NaN handling. NaN-boxing is the caller's business:
 //! single operands arrive already unboxed.
+//!
+//! Structure:
+//! - `soft.rs`: the exact engine's core: format parameters,
+//!   unpacking, and `round_pack`, the one rounding routine (all five modes,
+//!   tininess after rounding, overflow per mode);
+//! - `arith.rs`: add/mul/div/fma/sqrt in u64/u128 integer arithmetic;
+//! - `convert.rs`: float <-> integer and single <-> double;
+//! - `compare.rs`: fmin/fmax, feq/flt/fle, fclass (pure bit logic);
+//! - `fast.rs`: host-float paths for round-to-nearest-even that are provably
+//!   exact (flags derived with error-free transformations), tried first.
+//!
+//! `rustc_apfloat` was considered as the engine and rejected (its underflow
+//! flag uses tininess at subnormal precision, it raises no OF when a directed
+//! mode overflows to the largest finite value, it has no sqrt, and it is
+//! 10-100x slower); it remains a dev-dependency as an independent
+//! cross-check (tests/fpu_apfloat.rs). The reference is qemu: see
+//! tests/fpu_oracle.rs.
 
 /// Inexact.
 pub const NX: u32 = 1;
