@@ -419,6 +419,12 @@ static void build_unary(struct fmt f, int nrand) {
                 vals[nvals++] = (u - 1) & fmask(f);
             }
     for (int i = 0; i < nrand; i++) vals[nvals++] = rnd_val(f);
+    if (f.m == 52) /* fcvt.s.d edges: single subnormals/min normal, overflow */
+        for (int i = 0; i < nrand / 2; i++) {
+            u64 e = i & 1 ? rnd_range(1023 - 126 - 26, 1023 - 126 + 1)
+                          : rnd_range(1023 + 126, 1023 + 128);
+            vals[nvals++] = make(f, rnd() & 1, e, rnd_frac(f) | (rnd() & 1 ? rnd() & 0xfffffff : 0));
+        }
 }
 
 static void unary_ops(struct fmt f, int nrand) {
@@ -534,13 +540,13 @@ static void fma_ops(struct fmt f, int nrand) {
 
 int main(void) {
     (void)NOPS;
-    binary_ops(FD, 3000);
-    binary_ops(FS, 3000);
-    fma_ops(FD, 2500);
-    fma_ops(FS, 2500);
-    unary_ops(FD, 3000);
-    unary_ops(FS, 3000);
-    int_ops(1500);
+    binary_ops(FD, 6000);
+    binary_ops(FS, 6000);
+    fma_ops(FD, 5000);
+    fma_ops(FS, 5000);
+    unary_ops(FD, 4000);
+    unary_ops(FS, 4000);
+    int_ops(2500);
     flush_out();
     return 0;
 }
