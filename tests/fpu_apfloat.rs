@@ -118,7 +118,7 @@ macro_rules! cross {
             let ap = |x: u64| <$ty>::from_bits(x as u128);
             let back = |r: StatusAnd<$ty>| (r.value.to_bits() as u64, flags(r.status));
             let mut bad = Vec::new();
-            for _ in 0..cases(40_000) {
+            for _ in 0..cases(20_000) {
                 let (a, b, c) = (rng.val($e, $m), rng.val($e, $m), rng.val($e, $m));
                 let (xa, xb, xc) = (a as $bits, b as $bits, c as $bits);
                 for (rm, round) in RMS {
