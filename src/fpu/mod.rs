@@ -11,7 +11,8 @@
 //! - `soft.rs`: the exact engine's core: format parameters,
 //!   unpacking, and `round_pack`, the one rounding routine (all five modes,
 //!   tininess after rounding, overflow per mode);
-//! - `arith.rs`: add/mul/div/fma/sqrt in u64/u128 integer arithmetic;
+//! - `arith.rs`: add/mul/div/fma in u64/u128 integer arithmetic;
+//! - `sqrt.rs`: square root via an exact integer root with a sticky bit;
 //! - `convert.rs`: float <-> integer and single <-> double;
 //! - `compare.rs`: fmin/fmax, feq/flt/fle, fclass (pure bit logic);
 //! - `fast.rs`: host-float paths for round-to-nearest-even that are provably
@@ -75,6 +76,7 @@ mod compare;
 mod convert;
 mod fast;
 mod soft;
+mod sqrt;
 
 use soft::{D, S};
 
@@ -140,7 +142,7 @@ pub fn sqrt_s(a: u32, rm: Rm, fl: &mut u32) -> u32 {
             return r;
         }
     }
-    arith::sqrt::<S>(a as u64, rm, fl) as u32
+    sqrt::sqrt::<S>(a as u64, rm, fl) as u32
 }
 
 /// `fsqrt.d`.
@@ -151,7 +153,7 @@ pub fn sqrt_d(a: u64, rm: Rm, fl: &mut u32) -> u64 {
             return r;
         }
     }
-    arith::sqrt::<D>(a, rm, fl)
+    sqrt::sqrt::<D>(a, rm, fl)
 }
 
 /// `fmadd.s`: `a * b + c` with one rounding (fmsub, fnmsub, fnmadd: the
