@@ -240,7 +240,7 @@ fn sqrt_ok<W: Float>(x: W, r: W, lo: W, hi: W, rm: Rm, nx: bool) -> bool {
         Rm::Rup => sq(lo) < x && x <= sq(r),
         Rm::Rne | Rm::Rmm => sq(half(lo, r)) < x && x < sq(half(r, hi)),
     };
-    ok && nx == !exact
+    ok && nx != exact
 }
 
 #[test]

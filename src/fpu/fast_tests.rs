@@ -1,6 +1,7 @@
-//! Tests of the fast paths: every fast path against the exact integer slow path, on random bit
-//! patterns biased toward the edges the fast paths must reject or get
-//! right: subnormals, the smallest normal, overflow, ties, exact results.
+//! Tests of the fast paths: each one against the exact integer slow path,
+//! on random bit patterns biased toward the edges the fast paths must reject
+//! or get right: subnormals, the smallest normal, overflow, ties, exact
+//! results.
 //! `NANOVM_FPU_FUZZ=<n>` multiplies the case count (default 1).
 
 use super::super::soft::{Format, D, S};
