@@ -81,7 +81,7 @@ host_mirror() {
     local f
     {
         for f in /etc/apt/sources.list.d/*.sources; do
-            [ -r "$f" ] && sed -n 's/^[[:space:]]*URIs:[[:space:]]*//p' "$f" | tr ' \t' '\n\n'
+            [ -r "$f" ] && sed -n 's/^[[:space:]]*URIs:[[:space:]]*//p' "$f" | tr -s ' \t' '\n'
         done
         for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
             # deb [options] URI suite components...
