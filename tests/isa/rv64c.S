@@ -207,6 +207,27 @@ cbuf:
 .Lcjr:
     SAVE 0, a3
     REPORT "c.jr", 0, 1
+    /* c.jr / c.jalr clear bit 0 of the target like jalr */
+    lla a0, .Lcjr_odd
+    addi a0, a0, 1
+    li a3, 20
+    c.jr a0
+    li a3, 21
+.Lcjr_odd:
+    lla a0, .Lcjalr_odd_target
+    addi a0, a0, 1
+    c.jalr a0
+.Lcjalr_odd_ret:
+    j .Lcjalr_odd_done
+.Lcjalr_odd_target:
+    lla a1, .Lcjalr_odd_ret
+    sub a1, ra, a1
+    SAVE 0, a3
+    SAVE 1, a1
+    REPORT "c.jr/c.jalr odd targets (flag, link minus return label)", 0, 2
+    lla ra, .Lcjalr_odd_ret
+    c.jr ra
+.Lcjalr_odd_done:
     lla a0, .Lcjalr_target
     c.jalr a0
 .Lcjalr_ret:
