@@ -1,0 +1,237 @@
+//! MemFs internals: the inode table, inodes and directories.
+//!
+//! Kept apart from the [`FileSystem`] impl so each file has one job; every
+//! item is `pub(super)` for `memfs/mod.rs` only.
+
+use super::super::sparse::{SparseData, MAX_FILE_SIZE};
+use super::super::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// First readdir position of real entries (0 is `.`, 1 is `..`).
+pub(super) const FIRST_POS: u64 = 2;
+
+pub(super) struct Inner {
+    pub(super) inodes: HashMap<Ino, Inode>,
+    pub(super) next_ino: Ino,
+    pub(super) chunks_used: u64,
+    pub(super) max_chunks: u64,
+    pub(super) max_inodes: u64,
+}
+
+pub(super) struct Inode {
+    pub(super) mode: u32,
+    pub(super) uid: u32,
+    pub(super) gid: u32,
+    pub(super) nlink: u32,
+    pub(super) rdev: u64,
+    pub(super) atime: Timespec,
+    pub(super) mtime: Timespec,
+    pub(super) ctime: Timespec,
+    pub(super) btime: Timespec,
+    /// References held by `Vnode`s (open files, cwd...).
+    pub(super) refs: u32,
+    pub(super) body: Body,
+}
+
+pub(super) enum Body {
+    File(SparseData),
+    Dir(Dir),
+    Symlink(Vec<u8>),
+    Special,
+}
+
+#[derive(Default)]
+pub(super) struct Dir {
+    pub(super) parent: Ino,
+    pub(super) names: HashMap<Vec<u8>, (Ino, u64)>,
+    pub(super) order: BTreeMap<u64, Vec<u8>>,
+    pub(super) next_pos: u64,
+}
+
+impl Dir {
+    pub(super) fn insert(&mut self, name: &[u8], ino: Ino) {
+        let pos = self.next_pos;
+        self.next_pos += 1;
+        self.names.insert(name.to_vec(), (ino, pos));
+        self.order.insert(pos, name.to_vec());
+    }
+
+    pub(super) fn remove(&mut self, name: &[u8]) -> Option<Ino> {
+        let (ino, pos) = self.names.remove(name)?;
+        self.order.remove(&pos);
+        Some(ino)
+    }
+
+    pub(super) fn get(&self, name: &[u8]) -> Option<Ino> {
+        self.names.get(name).map(|e| e.0)
+    }
+}
+
+impl Inode {
+    pub(super) fn kind(&self) -> FileType {
+        FileType::from_mode(self.mode).unwrap_or(FileType::Regular)
+    }
+
+    pub(super) fn dir(&self) -> VfsResult<&Dir> {
+        match &self.body {
+            Body::Dir(d) => Ok(d),
+            _ => Err(Errno::ENOTDIR),
+        }
+    }
+
+    pub(super) fn dir_mut(&mut self) -> VfsResult<&mut Dir> {
+        match &mut self.body {
+            Body::Dir(d) => Ok(d),
+            _ => Err(Errno::ENOTDIR),
+        }
+    }
+
+    /// Relatime: move atime only if it is not newer than mtime/ctime or is a day old.
+    pub(super) fn touch_atime(&mut self, now: Timespec) {
+        if self.atime <= self.mtime || self.atime <= self.ctime || now.sec - self.atime.sec >= 86400
+        {
+            self.atime = now;
+        }
+    }
+}
+
+impl Inner {
+    pub(super) fn get(&self, ino: Ino) -> VfsResult<&Inode> {
+        self.inodes.get(&ino).ok_or(Errno::ENOENT)
+    }
+
+    pub(super) fn get_mut(&mut self, ino: Ino) -> VfsResult<&mut Inode> {
+        self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)
+    }
+
+    /// A live directory (a removed one accepts no new entries: ENOENT).
+    pub(super) fn live_dir(&self, ino: Ino) -> VfsResult<&Dir> {
+        let i = self.get(ino)?;
+        let d = i.dir()?;
+        if i.nlink == 0 {
+            return Err(Errno::ENOENT);
+        }
+        Ok(d)
+    }
+
+    pub(super) fn touch_dir(&mut self, ino: Ino, now: Timespec) {
+        if let Some(i) = self.inodes.get_mut(&ino) {
+            i.mtime = now;
+            i.ctime = now;
+        }
+    }
+
+    pub(super) fn new_inode(
+        &mut self,
+        node: &NewNode,
+        body: Body,
+        now: Timespec,
+    ) -> VfsResult<Ino> {
+        if self.inodes.len() as u64 >= self.max_inodes {
+            return Err(Errno::ENOSPC);
+        }
+        let ino = self.next_ino;
+        self.next_ino += 1;
+        let nlink = if matches!(body, Body::Dir(_)) { 2 } else { 1 };
+        let (atime, mtime, ctime, btime) = (now, now, now, now);
+        let (mode, uid, gid, rdev) = (node.mode, node.uid, node.gid, node.rdev);
+        let inode = Inode {
+            mode,
+            uid,
+            gid,
+            nlink,
+            rdev,
+            atime,
+            mtime,
+            ctime,
+            btime,
+            refs: 0,
+            body,
+        };
+        self.inodes.insert(ino, inode);
+        Ok(ino)
+    }
+
+    /// Create `name` in `dir` as a new inode, with the usual checks.
+    pub(super) fn add(
+        &mut self,
+        dir: Ino,
+        name: &[u8],
+        node: &NewNode,
+        body: Body,
+        now: Timespec,
+    ) -> VfsResult<Ino> {
+        if self.live_dir(dir)?.get(name).is_some() {
+            return Err(Errno::EEXIST);
+        }
+        let is_dir = matches!(body, Body::Dir(_));
+        let ino = self.new_inode(node, body, now)?;
+        let parent = self.get_mut(dir)?;
+        if is_dir {
+            parent.nlink += 1;
+        }
+        parent.dir_mut()?.insert(name, ino);
+        self.touch_dir(dir, now);
+        Ok(ino)
+    }
+
+    /// Free `ino` if nothing names or references it any more.
+    pub(super) fn maybe_free(&mut self, ino: Ino) {
+        let dead = matches!(self.inodes.get(&ino), Some(i) if i.nlink == 0 && i.refs == 0);
+        if dead {
+            if let Some(Inode {
+                body: Body::File(d),
+                ..
+            }) = self.inodes.remove(&ino)
+            {
+                self.chunks_used -= d.chunks();
+            }
+        }
+    }
+
+    /// Whether `anc` is `ino` or one of its ancestors.
+    pub(super) fn is_ancestor(&self, anc: Ino, mut ino: Ino) -> bool {
+        loop {
+            if ino == anc {
+                return true;
+            }
+            match self.inodes.get(&ino).map(|i| i.dir()) {
+                Some(Ok(d)) if d.parent != ino => ino = d.parent,
+                _ => return false,
+            }
+        }
+    }
+
+    pub(super) fn write(
+        &mut self,
+        ino: Ino,
+        off: u64,
+        buf: &[u8],
+        now: Timespec,
+    ) -> VfsResult<usize> {
+        let free = self.max_chunks - self.chunks_used;
+        let inode = self.get_mut(ino)?;
+        let data = match &mut inode.body {
+            Body::File(d) => d,
+            Body::Dir(_) => return Err(Errno::EISDIR),
+            Body::Symlink(_) => return Err(Errno::EINVAL),
+            Body::Special => return Err(Errno::ENXIO),
+        };
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if off >= MAX_FILE_SIZE {
+            return Err(Errno::EFBIG);
+        }
+        let buf = &buf[..(buf.len() as u64).min(MAX_FILE_SIZE - off) as usize];
+        let need = data.chunks_needed(off, buf.len());
+        if need > free {
+            return Err(Errno::ENOSPC);
+        }
+        data.write(off, buf);
+        inode.mtime = now;
+        inode.ctime = now;
+        self.chunks_used += need;
+        Ok(buf.len())
+    }
+}
