@@ -291,6 +291,27 @@ pub struct DirEntry<'a> {
     pub next: u64,
 }
 
+/// File system statistics, as `statfs` reports them (block counts in `bsize` units).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatFs {
+    /// The file system type magic (`TMPFS_MAGIC`, `PROC_SUPER_MAGIC`...).
+    pub fs_type: u64,
+    /// Block size.
+    pub bsize: u64,
+    /// Total blocks.
+    pub blocks: u64,
+    /// Free blocks.
+    pub bfree: u64,
+    /// Free blocks for unprivileged users.
+    pub bavail: u64,
+    /// Total inodes.
+    pub files: u64,
+    /// Free inodes.
+    pub ffree: u64,
+    /// Longest name.
+    pub namelen: u64,
+}
+
 /// What a new inode is made as.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewNode {
@@ -371,6 +392,15 @@ pub trait FileSystem {
                 ..SetAttr::default()
             },
         )
+    }
+    /// File system statistics (`statfs`); the default describes an empty,
+    /// unlimited file system of unknown type.
+    fn statfs(&self) -> VfsResult<StatFs> {
+        Ok(StatFs {
+            bsize: 4096,
+            namelen: NAME_MAX as u64,
+            ..StatFs::default()
+        })
     }
     /// List `dir` from position `pos` (0 = start, then an entry's `next`),
     /// calling `sink` per entry in a stable order until it returns false.

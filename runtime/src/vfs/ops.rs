@@ -320,7 +320,7 @@ impl Vfs {
         p.dir.fs().rmdir(p.dir.ino(), &p.name)
     }
 
-    /// `renameat2` (`flags`: RENAME_NOREPLACE; RENAME_EXCHANGE is EINVAL for now).
+    /// `renameat2` (`flags`: RENAME_NOREPLACE or RENAME_EXCHANGE).
     pub fn rename(
         &self,
         ctx: &Ctx<'_>,
@@ -330,7 +330,10 @@ impl Vfs {
         npath: &[u8],
         flags: u32,
     ) -> VfsResult<()> {
-        if flags & !RENAME_NOREPLACE != 0 {
+        let exchange = flags & RENAME_EXCHANGE != 0;
+        if flags & !(RENAME_NOREPLACE | RENAME_EXCHANGE) != 0
+            || (exchange && flags & RENAME_NOREPLACE != 0)
+        {
             return Err(Errno::EINVAL);
         }
         let op = self.lookup_parent(ctx, ostart, opath)?;
@@ -343,14 +346,23 @@ impl Vfs {
         }
         let old = self.lookup_child(ctx, &op.dir, &op.name)?;
         let ost = old.stat()?;
-        if !ost.is_dir() && (op.trailing_slash || np.trailing_slash) {
-            return Err(Errno::ENOTDIR);
-        }
         let new = match self.lookup_child(ctx, &np.dir, &np.name) {
             Ok(v) => Some(v),
-            Err(Errno::ENOENT) => None,
+            Err(Errno::ENOENT) if !exchange => None,
             Err(e) => return Err(e),
         };
+        let new_is_dir = match &new {
+            Some(n) => n.stat()?.is_dir(),
+            None => false,
+        };
+        let slash_bad = if exchange {
+            (!ost.is_dir() && op.trailing_slash) || (!new_is_dir && np.trailing_slash)
+        } else {
+            !ost.is_dir() && (op.trailing_slash || np.trailing_slash)
+        };
+        if slash_bad {
+            return Err(Errno::ENOTDIR);
+        }
         if new.is_some() && flags & RENAME_NOREPLACE != 0 {
             return Err(Errno::EEXIST);
         }
@@ -362,8 +374,13 @@ impl Vfs {
                 check_access(ctx.cred, &np.dir.stat()?, MAY_WRITE | MAY_EXEC)?;
             }
         }
-        if ost.is_dir() && !op.dir.same(&np.dir) {
-            check_access(ctx.cred, &ost, MAY_WRITE)?;
+        if !op.dir.same(&np.dir) {
+            if ost.is_dir() {
+                check_access(ctx.cred, &ost, MAY_WRITE)?;
+            }
+            if let Some(n) = new.as_ref().filter(|_| exchange && new_is_dir) {
+                check_access(ctx.cred, &n.stat()?, MAY_WRITE)?;
+            }
         }
         op.dir
             .fs()

@@ -79,6 +79,11 @@ pub fn check_access(cred: &Cred, st: &Stat, mask: u32) -> VfsResult<()> {
     }
 }
 
+/// Where `path_of` starts scanning a directory (positions 0 and 1 are `.`
+/// and `..` in memfs; other file systems may list them anywhere, so names
+/// are still compared).
+const FIRST_NAME_POS: u64 = 0;
+
 /// Check a path's length and emptiness.
 fn check_path(path: &[u8]) -> VfsResult<()> {
     if path.is_empty() {
@@ -248,6 +253,59 @@ impl Vfs {
             kind,
             trailing_slash,
         })
+    }
+}
+
+impl Vfs {
+    /// The absolute path of directory `dir` as seen from `ctx.root`
+    /// (`getcwd`, `/proc/self/cwd`): walks `..` up, finding each name by
+    /// inode number in the parent. ENOENT if `dir` (or an ancestor) was
+    /// removed or lies outside `ctx.root`; ENAMETOOLONG past `PATH_MAX`.
+    pub fn path_of(&self, ctx: &Ctx<'_>, dir: &Vnode) -> VfsResult<Vec<u8>> {
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        let mut len = 0usize;
+        let mut cur = dir.clone();
+        while !cur.same(ctx.root) {
+            let st = cur.stat()?;
+            if !st.is_dir() {
+                return Err(Errno::ENOTDIR);
+            }
+            if st.nlink == 0 {
+                return Err(Errno::ENOENT);
+            }
+            cur = self.cross_up(cur, ctx.root);
+            if cur.same(ctx.root) {
+                break;
+            }
+            let pino = cur.fs().lookup(cur.ino(), b"..")?;
+            if pino == cur.ino() {
+                return Err(Errno::ENOENT);
+            }
+            let mut name = None;
+            cur.fs().readdir(pino, FIRST_NAME_POS, &mut |e| {
+                if e.ino == cur.ino() && e.name != b"." && e.name != b".." {
+                    name = Some(e.name.to_vec());
+                    return false;
+                }
+                true
+            })?;
+            let name = name.ok_or(Errno::ENOENT)?;
+            len += name.len() + 1;
+            if len > PATH_MAX {
+                return Err(Errno::ENAMETOOLONG);
+            }
+            names.push(name);
+            cur = cur.with_ino(pino);
+        }
+        if names.is_empty() {
+            return Ok(b"/".to_vec());
+        }
+        let mut out = Vec::with_capacity(len);
+        for n in names.iter().rev() {
+            out.push(b'/');
+            out.extend_from_slice(n);
+        }
+        Ok(out)
     }
 }
 

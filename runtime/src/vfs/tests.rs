@@ -244,6 +244,12 @@ fn dotdot_at_root_never_escapes() {
         "the jail has no /secret"
     );
     assert_eq!(w.vfs.rmdir(&ctx, &jail, b"/"), Err(Errno::EBUSY));
+    let etc = r("etc").unwrap();
+    assert_eq!(w.vfs.path_of(&ctx, &etc).unwrap(), b"/etc");
+    assert_eq!(w.vfs.path_of(&ctx, &jail).unwrap(), b"/");
+    assert_eq!(w.vfs.path_of(&w.ctx(), &etc).unwrap(), b"/jail/etc");
+    let outside = w.lookup("/").unwrap();
+    assert_eq!(w.vfs.path_of(&ctx, &outside), Err(Errno::ENOENT));
     assert_eq!(w.vfs.rmdir(&ctx, &jail, b"etc/."), Err(Errno::EINVAL));
     assert_eq!(w.vfs.rmdir(&ctx, &jail, b"etc/.."), Err(Errno::ENOTEMPTY));
 }
@@ -325,6 +331,12 @@ fn mounts_exdev_erofs() {
     drop((x, mroot, at, ro_at));
     assert_eq!(w.vfs.mounts().len(), 3);
     assert_eq!(w.vfs.umount(MountId(0)), Err(Errno::EINVAL));
+    let deep = w.vfs.lookup(&w.ctx(), &w.root, b"/mnt", true).unwrap();
+    w.mkdir("/mnt/sub").unwrap();
+    let sub = w.lookup("/mnt/sub").unwrap();
+    assert_eq!(w.vfs.path_of(&w.ctx(), &sub).unwrap(), b"/mnt/sub");
+    assert_eq!(w.vfs.path_of(&w.ctx(), &deep).unwrap(), b"/mnt");
+    drop((deep, sub));
     w.vfs.umount(id).unwrap();
     assert_eq!(w.stat("/mnt/inside").unwrap_err(), Errno::ENOENT);
     assert!(w.stat("/mnt").unwrap().is_dir());
@@ -384,6 +396,31 @@ fn rename_and_unlink_edge_cases() {
     assert_eq!(w.rename("/missing", "/x"), Err(Errno::ENOENT));
     w.rename("/a", "/e/").unwrap();
     assert!(w.stat("/e/b").unwrap().is_dir());
+    let cwd = w.lookup("/e/b").unwrap();
+    assert_eq!(w.vfs.path_of(&w.ctx(), &cwd).unwrap(), b"/e/b");
+    w.vfs.rmdir(&w.ctx(), &w.root, b"/e/b").unwrap();
+    assert_eq!(
+        w.vfs.path_of(&w.ctx(), &cwd),
+        Err(Errno::ENOENT),
+        "getcwd of a removed dir"
+    );
+    assert_eq!(w.vfs.mkdir(&w.ctx(), &cwd, b"x", 0o755), Err(Errno::ENOENT));
+    w.mkdir("/e/b").unwrap();
+    // RENAME_EXCHANGE swaps a file and a directory.
+    w.write_file("/x", b"x");
+    let (r, ctx, xc) = (&w.root, w.ctx(), RENAME_EXCHANGE);
+    assert_eq!(
+        w.vfs.rename(&ctx, r, b"/x", r, b"/none", xc),
+        Err(Errno::ENOENT)
+    );
+    assert_eq!(
+        w.vfs.rename(&ctx, r, b"/x", r, b"/e", xc | 1),
+        Err(Errno::EINVAL)
+    );
+    w.vfs.rename(&ctx, r, b"/x", r, b"/e", xc).unwrap();
+    assert!(w.stat("/x/b").unwrap().is_dir());
+    assert_eq!(w.read_file("/e").unwrap(), b"x");
+    w.vfs.rename(&ctx, r, b"/x", r, b"/e", xc).unwrap();
     let (r, ctx) = (&w.root, w.ctx());
     let nr = RENAME_NOREPLACE;
     w.write_file("/g", b"g");

@@ -65,6 +65,13 @@ impl Dir {
     pub(super) fn get(&self, name: &[u8]) -> Option<Ino> {
         self.names.get(name).map(|e| e.0)
     }
+
+    /// Point the existing entry `name` at `ino`, keeping its position.
+    fn repoint(&mut self, name: &[u8], ino: Ino) {
+        if let Some(e) = self.names.get_mut(name) {
+            e.0 = ino;
+        }
+    }
 }
 
 impl Inode {
@@ -233,5 +240,48 @@ impl Inner {
         inode.ctime = now;
         self.chunks_used += need;
         Ok(buf.len())
+    }
+
+    /// `RENAME_EXCHANGE`: swap what `oname` in `odir` and `nname` in `ndir`
+    /// name (both must exist; a directory may not end up inside itself).
+    pub(super) fn exchange(
+        &mut self,
+        odir: Ino,
+        oname: &[u8],
+        ndir: Ino,
+        nname: &[u8],
+        now: Timespec,
+    ) -> VfsResult<()> {
+        let a = self.get(odir)?.dir()?.get(oname).ok_or(Errno::ENOENT)?;
+        let b = self.live_dir(ndir)?.get(nname).ok_or(Errno::ENOENT)?;
+        if a == b {
+            return Ok(());
+        }
+        let a_dir = matches!(self.get(a)?.body, Body::Dir(_));
+        let b_dir = matches!(self.get(b)?.body, Body::Dir(_));
+        if (a_dir && self.is_ancestor(a, ndir)) || (b_dir && self.is_ancestor(b, odir)) {
+            return Err(Errno::EINVAL);
+        }
+        self.get_mut(odir)?.dir_mut()?.repoint(oname, b);
+        self.get_mut(ndir)?.dir_mut()?.repoint(nname, a);
+        if odir != ndir {
+            if a_dir != b_dir {
+                let (from, to) = if a_dir { (odir, ndir) } else { (ndir, odir) };
+                let f = self.get_mut(from)?;
+                f.nlink = f.nlink.saturating_sub(1);
+                self.get_mut(to)?.nlink += 1;
+            }
+            if a_dir {
+                self.get_mut(a)?.dir_mut()?.parent = ndir;
+            }
+            if b_dir {
+                self.get_mut(b)?.dir_mut()?.parent = odir;
+            }
+        }
+        self.get_mut(a)?.ctime = now;
+        self.get_mut(b)?.ctime = now;
+        self.touch_dir(odir, now);
+        self.touch_dir(ndir, now);
+        Ok(())
     }
 }

@@ -31,6 +31,9 @@ use std::collections::HashMap;
 /// Size a directory reports per entry (as tmpfs's `BOGO_DIRENT_SIZE`).
 const DIRENT_SIZE: u64 = 20;
 
+/// `statfs` type magic of memfs (that of Linux's tmpfs).
+pub const TMPFS_MAGIC: u64 = 0x0102_1994;
+
 /// An in-memory file system. Wrap it in an `Rc` to mount it.
 pub struct MemFs {
     inner: RefCell<Inner>,
@@ -95,6 +98,24 @@ impl MemFs {
 impl FileSystem for MemFs {
     fn name(&self) -> &str {
         "memfs"
+    }
+
+    fn statfs(&self) -> VfsResult<StatFs> {
+        let s = self.inner.borrow();
+        let cap = |max: u64| if max == u64::MAX { 1 << 40 } else { max };
+        let (blocks, files) = (cap(s.max_chunks), cap(s.max_inodes));
+        let bfree = blocks.saturating_sub(s.chunks_used);
+        let ffree = files.saturating_sub(s.inodes.len() as u64);
+        Ok(StatFs {
+            fs_type: TMPFS_MAGIC,
+            bsize: CHUNK as u64,
+            blocks,
+            bfree,
+            bavail: bfree,
+            files,
+            ffree,
+            namelen: NAME_MAX as u64,
+        })
     }
 
     fn root(&self) -> Ino {
@@ -296,10 +317,16 @@ impl FileSystem for MemFs {
         nname: &[u8],
         flags: u32,
     ) -> VfsResult<()> {
+        let now = self.now();
+        if flags == RENAME_EXCHANGE {
+            return self
+                .inner
+                .borrow_mut()
+                .exchange(odir, oname, ndir, nname, now);
+        }
         if flags & !RENAME_NOREPLACE != 0 {
             return Err(Errno::EINVAL);
         }
-        let now = self.now();
         let mut s = self.inner.borrow_mut();
         let ino = s.get(odir)?.dir()?.get(oname).ok_or(Errno::ENOENT)?;
         let victim = s.live_dir(ndir)?.get(nname);

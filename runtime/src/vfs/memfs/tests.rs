@@ -183,7 +183,7 @@ fn rename_rules() {
         Err(Errno::EEXIST)
     );
     assert_eq!(
-        fs.rename(1, b"f", 1, b"g", RENAME_EXCHANGE),
+        fs.rename(1, b"f", 1, b"g", RENAME_EXCHANGE | RENAME_NOREPLACE),
         Err(Errno::EINVAL)
     );
     // Hard links to the same inode: a no-op, both names stay.
@@ -332,4 +332,27 @@ fn timestamps_follow_linux() {
     );
     fs.truncate(f, 2).unwrap();
     assert_eq!(fs.getattr(f).unwrap().mtime, at(8000));
+}
+
+#[test]
+fn rename_exchange() {
+    let (fs, _) = fs_with_clock();
+    let a = fs.mkdir(1, b"a", &dir()).unwrap();
+    let sub = fs.mkdir(a, b"sub", &dir()).unwrap();
+    let f = fs.create(1, b"f", &reg(0o644)).unwrap();
+    assert_eq!(
+        fs.rename(1, b"f", 1, b"none", RENAME_EXCHANGE),
+        Err(Errno::ENOENT)
+    );
+    assert_eq!(
+        fs.rename(1, b"a", a, b"sub", RENAME_EXCHANGE),
+        Err(Errno::EINVAL)
+    );
+    // Swap a file in / with a directory in /a: link counts and `..` move.
+    fs.rename(1, b"f", a, b"sub", RENAME_EXCHANGE).unwrap();
+    assert_eq!((fs.lookup(1, b"f"), fs.lookup(a, b"sub")), (Ok(sub), Ok(f)));
+    assert_eq!(fs.lookup(sub, b".."), Ok(1));
+    assert_eq!(fs.getattr(a).unwrap().nlink, 2);
+    assert_eq!(fs.getattr(1).unwrap().nlink, 4);
+    assert_eq!(fs.getattr(f).unwrap().nlink, 1);
 }
