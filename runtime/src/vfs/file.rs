@@ -192,7 +192,8 @@ impl OpenFile {
     }
 
     /// `lseek`. Directories accept SEEK_SET/SEEK_CUR (positions are readdir
-    /// cookies); SEEK_DATA/SEEK_HOLE treat the whole file as data.
+    /// cookies); SEEK_DATA/SEEK_HOLE treat the whole file as data. A result
+    /// that is negative (or overflows, as Linux's wrapping sum) is EINVAL.
     pub fn seek(&self, off: i64, whence: u32) -> VfsResult<u64> {
         if !self.seekable() {
             return Err(Errno::ESPIPE);
@@ -200,13 +201,11 @@ impl OpenFile {
         let cur = self.offset.get() as i64;
         let new = match whence {
             SEEK_SET => off,
-            SEEK_CUR => cur.checked_add(off).ok_or(Errno::EOVERFLOW)?,
+            SEEK_CUR => cur.wrapping_add(off),
             SEEK_END | SEEK_DATA | SEEK_HOLE if self.kind == FileType::Directory => {
                 return Err(Errno::EINVAL)
             }
-            SEEK_END => (self.stat()?.size as i64)
-                .checked_add(off)
-                .ok_or(Errno::EOVERFLOW)?,
+            SEEK_END => (self.stat()?.size as i64).wrapping_add(off),
             SEEK_DATA | SEEK_HOLE => {
                 let size = self.stat()?.size as i64;
                 if off < 0 {
@@ -277,5 +276,97 @@ impl core::fmt::Debug for OpenFile {
             self.flags(),
             self.offset()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::memfs::MemFs;
+    use std::rc::Rc;
+
+    fn setup() -> (Vfs, Rc<MemFs>) {
+        let fs = Rc::new(MemFs::new(Box::new(|| Timespec::new(1, 0))));
+        (Vfs::new(fs.clone()), fs)
+    }
+
+    fn node(mode: u32) -> NewNode {
+        NewNode {
+            mode,
+            uid: 0,
+            gid: 0,
+            rdev: 0,
+        }
+    }
+
+    #[test]
+    fn flags_and_access_modes() {
+        let (vfs, fs) = setup();
+        let ino = fs.create(1, b"f", &node(mode::S_IFREG | 0o644)).unwrap();
+        let v = vfs.root().with_ino(ino);
+        let f = OpenFile::new(
+            v,
+            FileType::Regular,
+            O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK,
+        );
+        assert_eq!(
+            f.flags(),
+            O_RDWR | O_NONBLOCK,
+            "open-only flags are not kept"
+        );
+        assert!(f.readable() && f.writable());
+        f.set_flags(O_APPEND | O_WRONLY);
+        assert_eq!(
+            f.flags(),
+            O_RDWR | O_APPEND,
+            "F_SETFL cannot change the access mode"
+        );
+        f.write(b"abc").unwrap();
+        assert_eq!(f.pwrite(b"de", 0), Ok(2));
+        assert_eq!(f.offset(), 3, "pwrite leaves the offset alone");
+        let mut buf = [0u8; 8];
+        assert_eq!(f.pread(&mut buf, 0), Ok(5));
+        assert_eq!(
+            &buf[..5],
+            b"abcde",
+            "pwrite with O_APPEND appends, as on Linux"
+        );
+        assert_eq!(f.readdir(&mut |_| true), Err(Errno::ENOTDIR));
+        assert_eq!(f.seek(0, 9), Err(Errno::EINVAL));
+        assert_eq!(f.seek(5, SEEK_DATA), Err(Errno::ENXIO));
+        assert_eq!(f.seek(i64::MAX, SEEK_SET), Ok(i64::MAX as u64));
+        assert_eq!(
+            f.seek(1, SEEK_CUR),
+            Err(Errno::EINVAL),
+            "overflow wraps negative"
+        );
+    }
+
+    #[test]
+    fn fifo_is_not_seekable_and_dirs_seek_by_cookie() {
+        let (vfs, fs) = setup();
+        let p = fs.create(1, b"p", &node(mode::S_IFIFO | 0o644)).unwrap();
+        let f = OpenFile::new(vfs.root().with_ino(p), FileType::Fifo, O_RDWR);
+        assert_eq!(f.seek(0, SEEK_SET), Err(Errno::ESPIPE));
+        assert_eq!(f.pwrite(b"x", 0), Err(Errno::ESPIPE));
+        let d = OpenFile::new(vfs.root(), FileType::Directory, O_RDONLY);
+        assert_eq!(d.seek(0, SEEK_END), Err(Errno::EINVAL));
+        let mut seen = Vec::new();
+        d.readdir(&mut |e| {
+            seen.push(e.name.to_vec());
+            seen.len() < 2
+        })
+        .unwrap();
+        assert_eq!(d.offset(), 1, "only the accepted entry advances the offset");
+        assert_eq!(d.seek(0, SEEK_CUR), Ok(1));
+        let mut next = Vec::new();
+        d.readdir(&mut |e| {
+            next.push(e.name.to_vec());
+            true
+        })
+        .unwrap();
+        assert_eq!(next, [b"..".to_vec(), b"p".to_vec()]);
+        let path = OpenFile::new(vfs.root(), FileType::Directory, O_PATH);
+        assert_eq!(path.readdir(&mut |_| true), Err(Errno::EBADF));
     }
 }

@@ -286,3 +286,68 @@ impl Vfs {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::memfs::MemFs;
+
+    fn memfs() -> Rc<MemFs> {
+        Rc::new(MemFs::new(Box::new(|| Timespec::new(1, 0))))
+    }
+
+    fn dir() -> NewNode {
+        NewNode {
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            rdev: 0,
+        }
+    }
+
+    #[test]
+    fn vnodes_pin_inodes() {
+        let fs = memfs();
+        let vfs = Vfs::new(fs.clone());
+        let d = fs.mkdir(1, b"d", &dir()).unwrap();
+        let v = vfs.root().with_ino(d);
+        let v2 = v.clone();
+        fs.rmdir(1, b"d").unwrap();
+        drop(v);
+        assert!(v2.stat().is_ok(), "a clone still holds the inode");
+        drop(v2);
+        assert_eq!(fs.getattr(d), Err(Errno::ENOENT));
+    }
+
+    #[test]
+    fn mount_table() {
+        let (a, b, c) = (memfs(), memfs(), memfs());
+        let mut vfs = Vfs::new(a.clone());
+        let m = a.mkdir(1, b"m", &dir()).unwrap();
+        let at = vfs.root().with_ino(m);
+        let mb = vfs.mount(&at, b.clone(), MountFlags::default()).unwrap();
+        let n = b.mkdir(1, b"n", &dir()).unwrap();
+        let at2 = vfs.mount_root(mb).unwrap().with_ino(n);
+        let mc = vfs.mount(&at2, c, MountFlags::default()).unwrap();
+        assert_eq!(vfs.mounted_on(&at), Some(mb));
+        assert_eq!(
+            vfs.umount(mb),
+            Err(Errno::EBUSY),
+            "something is mounted inside"
+        );
+        let down = vfs.cross_down(at.clone());
+        assert_eq!((down.mnt(), down.ino()), (mb, 1));
+        let croot = vfs.mount_root(mc).unwrap();
+        let up = vfs.cross_up(croot, &vfs.root());
+        assert_eq!((up.mnt(), up.ino()), (mb, n));
+        let info = vfs.mounts();
+        assert_eq!(info[2].parent, Some((mb, n)));
+        assert_eq!(info[1].fs_name, "memfs");
+        assert_eq!(vfs.umount(mc), Ok(()));
+        assert_eq!(vfs.umount(mc), Err(Errno::EINVAL));
+        assert_eq!(vfs.umount(mb), Ok(()));
+        assert_eq!(vfs.mounted_on(&at), None);
+        let again = vfs.mount(&at, b, MountFlags::default()).unwrap();
+        assert_eq!(again, mb, "slots are reused");
+    }
+}
