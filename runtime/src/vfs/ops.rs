@@ -83,7 +83,8 @@ impl Vfs {
     }
 
     /// `openat`: open (maybe create) `path`. `mode` (umask applied) is used
-    /// only when creating. The `O_CLOEXEC` bit is for the fd table.
+    /// only when creating. The `O_CLOEXEC` bit is for the fd table. Access
+    /// mode 3 needs read+write permission but allows neither (as Linux).
     pub fn open(
         &self,
         ctx: &Ctx<'_>,
@@ -93,9 +94,6 @@ impl Vfs {
         mode: u32,
     ) -> VfsResult<OpenFile> {
         let acc = flags & O_ACCMODE;
-        if acc == O_ACCMODE && flags & O_PATH == 0 {
-            return Err(Errno::EINVAL);
-        }
         let (v, created) = if flags & O_CREAT != 0 && flags & O_PATH == 0 {
             self.open_create(ctx, start, path, flags, mode)?
         } else {
@@ -195,8 +193,8 @@ impl Vfs {
     }
 
     /// `mknodat`: create a regular file, device node, FIFO or socket (`mode`
-    /// holds the type; EINVAL for directories/symlinks, EPERM for devices
-    /// unless root).
+    /// holds the type, 0 meaning regular; EPERM for a directory, EINVAL for
+    /// a symlink or bad type, EPERM for a device unless root).
     pub fn mknod(
         &self,
         ctx: &Ctx<'_>,
@@ -212,14 +210,16 @@ impl Vfs {
         };
         let kind = FileType::from_mode(m).ok_or(Errno::EINVAL)?;
         match kind {
-            FileType::Directory | FileType::Symlink => return Err(Errno::EINVAL),
-            FileType::CharDevice | FileType::BlockDevice if ctx.cred.uid != 0 => {
-                return Err(Errno::EPERM)
-            }
+            FileType::Directory => return Err(Errno::EPERM),
+            FileType::Symlink => return Err(Errno::EINVAL),
             _ => {}
         }
         let p = self.lookup_parent(ctx, start, path)?;
         let dst = self.may_create(ctx, &p, false)?;
+        let device = matches!(kind, FileType::CharDevice | FileType::BlockDevice);
+        if device && ctx.cred.uid != 0 {
+            return Err(Errno::EPERM);
+        }
         let mut node = new_node(ctx.cred, &dst, m & (mode::S_IFMT | mode::PERM_MASK));
         node.rdev = rdev;
         p.dir.fs().create(p.dir.ino(), &p.name, &node).map(|_| ())

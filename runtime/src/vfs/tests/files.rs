@@ -108,8 +108,10 @@ fn rename_and_unlink_edge_cases() {
     assert_eq!(w.stat("/null").unwrap().rdev, 0x103);
     assert_eq!(
         w.vfs.mknod(&ctx, r, b"/dd", mode::S_IFDIR, 0),
-        Err(Errno::EINVAL)
+        Err(Errno::EPERM)
     );
+    let lnk = w.vfs.mknod(&ctx, r, b"/dl", mode::S_IFLNK, 0);
+    assert_eq!(lnk, Err(Errno::EINVAL));
 }
 
 #[test]
