@@ -387,6 +387,28 @@ impl Vfs {
             .rename(op.dir.ino(), &op.name, np.dir.ino(), &np.name, flags)
     }
 
+    /// `chdir`/`chroot` target check: `path` must be a directory (ENOTDIR)
+    /// the caller may search (EACCES). Returns the new cwd/root.
+    pub fn chdir(&self, ctx: &Ctx<'_>, start: &Vnode, path: &[u8]) -> VfsResult<Vnode> {
+        let v = self.lookup(ctx, start, path, true)?;
+        self.may_lookup(ctx.cred, &v)?;
+        Ok(v)
+    }
+
+    /// `execve`'s open: `path` must be a regular file (EACCES otherwise, as
+    /// for directories), executable by `ctx.cred` (root needs some `x` bit)
+    /// on a mount without `noexec` (EACCES). Read permission is not needed.
+    /// The description is readable so the loader can `pread` it.
+    pub fn open_exec(&self, ctx: &Ctx<'_>, start: &Vnode, path: &[u8]) -> VfsResult<OpenFile> {
+        let v = self.lookup(ctx, start, path, true)?;
+        let st = v.stat()?;
+        if st.file_type() != Some(FileType::Regular) || self.flags(v.mnt()).noexec {
+            return Err(Errno::EACCES);
+        }
+        check_access(ctx.cred, &st, MAY_EXEC)?;
+        Ok(OpenFile::new(v, FileType::Regular, O_RDONLY))
+    }
+
     /// `readlinkat`: the target of the symlink `path` (EINVAL if not one).
     pub fn readlink(&self, ctx: &Ctx<'_>, start: &Vnode, path: &[u8]) -> VfsResult<Vec<u8>> {
         let v = self.lookup(ctx, start, path, false)?;

@@ -10,45 +10,73 @@ use std::collections::{BTreeMap, HashMap};
 /// First readdir position of real entries (0 is `.`, 1 is `..`).
 pub(super) const FIRST_POS: u64 = 2;
 
+/// The whole file system state (behind the `RefCell` in `MemFs`).
 pub(super) struct Inner {
+    /// Live inodes (named or referenced).
     pub(super) inodes: HashMap<Ino, Inode>,
+    /// The next inode number to hand out (never reused).
     pub(super) next_ino: Ino,
+    /// Allocated 4 KiB data chunks, over all files.
     pub(super) chunks_used: u64,
+    /// Chunk limit (ENOSPC past it).
     pub(super) max_chunks: u64,
+    /// Inode limit (ENOSPC past it).
     pub(super) max_inodes: u64,
 }
 
+/// One inode: attributes and contents.
 pub(super) struct Inode {
+    /// Type and permission bits.
     pub(super) mode: u32,
+    /// Owner.
     pub(super) uid: u32,
+    /// Group.
     pub(super) gid: u32,
+    /// Names linking here (directories: 2 + subdirectories; 0 once removed).
     pub(super) nlink: u32,
+    /// Device number of device nodes.
     pub(super) rdev: u64,
+    /// Access time.
     pub(super) atime: Timespec,
+    /// Modification time.
     pub(super) mtime: Timespec,
+    /// Status change time.
     pub(super) ctime: Timespec,
+    /// Birth time.
     pub(super) btime: Timespec,
     /// References held by `Vnode`s (open files, cwd...).
     pub(super) refs: u32,
+    /// Contents by type.
     pub(super) body: Body,
 }
 
+/// What an inode holds, by type.
 pub(super) enum Body {
+    /// Regular file data.
     File(SparseData),
+    /// Directory entries.
     Dir(Dir),
+    /// Symlink target.
     Symlink(Vec<u8>),
+    /// Device node, FIFO or socket: attributes only.
     Special,
 }
 
+/// A directory: entries by name and by stable readdir position.
 #[derive(Default)]
 pub(super) struct Dir {
+    /// The parent directory (`..`; the root is its own parent).
     pub(super) parent: Ino,
+    /// Name -> (inode, position).
     pub(super) names: HashMap<Vec<u8>, (Ino, u64)>,
+    /// Position -> name, in creation order.
     pub(super) order: BTreeMap<u64, Vec<u8>>,
+    /// The position the next entry gets (monotonic: positions are never reused).
     pub(super) next_pos: u64,
 }
 
 impl Dir {
+    /// Add an entry at a fresh position.
     pub(super) fn insert(&mut self, name: &[u8], ino: Ino) {
         let pos = self.next_pos;
         self.next_pos += 1;
@@ -56,12 +84,14 @@ impl Dir {
         self.order.insert(pos, name.to_vec());
     }
 
+    /// Remove an entry, returning its inode.
     pub(super) fn remove(&mut self, name: &[u8]) -> Option<Ino> {
         let (ino, pos) = self.names.remove(name)?;
         self.order.remove(&pos);
         Some(ino)
     }
 
+    /// The inode an entry names.
     pub(super) fn get(&self, name: &[u8]) -> Option<Ino> {
         self.names.get(name).map(|e| e.0)
     }
@@ -75,10 +105,12 @@ impl Dir {
 }
 
 impl Inode {
+    /// The inode's type.
     pub(super) fn kind(&self) -> FileType {
         FileType::from_mode(self.mode).unwrap_or(FileType::Regular)
     }
 
+    /// The directory contents (ENOTDIR otherwise).
     pub(super) fn dir(&self) -> VfsResult<&Dir> {
         match &self.body {
             Body::Dir(d) => Ok(d),
@@ -86,6 +118,7 @@ impl Inode {
         }
     }
 
+    /// The directory contents, mutably (ENOTDIR otherwise).
     pub(super) fn dir_mut(&mut self) -> VfsResult<&mut Dir> {
         match &mut self.body {
             Body::Dir(d) => Ok(d),
@@ -103,10 +136,12 @@ impl Inode {
 }
 
 impl Inner {
+    /// An inode (ENOENT if gone).
     pub(super) fn get(&self, ino: Ino) -> VfsResult<&Inode> {
         self.inodes.get(&ino).ok_or(Errno::ENOENT)
     }
 
+    /// An inode, mutably (ENOENT if gone).
     pub(super) fn get_mut(&mut self, ino: Ino) -> VfsResult<&mut Inode> {
         self.inodes.get_mut(&ino).ok_or(Errno::ENOENT)
     }
@@ -121,6 +156,7 @@ impl Inner {
         Ok(d)
     }
 
+    /// A directory's contents changed: mtime and ctime are now.
     pub(super) fn touch_dir(&mut self, ino: Ino, now: Timespec) {
         if let Some(i) = self.inodes.get_mut(&ino) {
             i.mtime = now;
@@ -128,6 +164,7 @@ impl Inner {
         }
     }
 
+    /// Allocate an unnamed inode (ENOSPC past the inode limit).
     pub(super) fn new_inode(
         &mut self,
         node: &NewNode,
@@ -209,6 +246,8 @@ impl Inner {
         }
     }
 
+    /// Write into a regular file: EFBIG past the size limit, ENOSPC (all
+    /// or nothing) past the space limit; mtime and ctime become now.
     pub(super) fn write(
         &mut self,
         ino: Ino,

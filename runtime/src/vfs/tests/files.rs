@@ -275,3 +275,44 @@ fn timestamps_through_ops() {
     assert_eq!((st.mtime.sec, st.ctime.sec), (600, 700));
     assert_eq!(w.stat("/").unwrap().mtime.sec, 700);
 }
+
+#[test]
+fn exec_and_chdir_checks() {
+    let mut w = World::new();
+    w.mkdir("/bin").unwrap();
+    w.write_file("/bin/prog", b"\x7fELF");
+    w.write_file("/bin/data", b"");
+    let prog = w.lookup("/bin/prog").unwrap();
+    w.vfs.chmod(&w.cred, &prog, 0o711).unwrap();
+    let (r, ctx) = (&w.root, w.ctx());
+    assert_eq!(
+        w.vfs.open_exec(&ctx, r, b"/bin").unwrap_err(),
+        Errno::EACCES
+    );
+    assert_eq!(
+        w.vfs.open_exec(&ctx, r, b"/bin/data").unwrap_err(),
+        Errno::EACCES
+    );
+    let f = w.vfs.open_exec(&ctx, r, b"/bin/prog").unwrap();
+    let mut magic = [0u8; 4];
+    assert_eq!(f.pread(&mut magic, 0), Ok(4));
+    assert_eq!(&magic, b"\x7fELF");
+    let cwd = w.vfs.chdir(&ctx, r, b"/bin").unwrap();
+    assert_eq!(
+        w.vfs.stat(&ctx, &cwd, b"prog", true).unwrap().ino,
+        prog.ino()
+    );
+    assert_eq!(
+        w.vfs.chdir(&ctx, r, b"/bin/prog").unwrap_err(),
+        Errno::ENOTDIR
+    );
+    let bin = w.lookup("/bin").unwrap();
+    w.vfs.chmod(&w.cred, &bin, 0o700).unwrap();
+    w.cred = Cred::user(1000, 1000);
+    let (r, ctx) = (&w.root, w.ctx());
+    assert_eq!(w.vfs.chdir(&ctx, r, b"/bin").unwrap_err(), Errno::EACCES);
+    assert_eq!(
+        w.vfs.open_exec(&ctx, &bin, b"prog").unwrap_err(),
+        Errno::EACCES
+    );
+}
