@@ -14,6 +14,9 @@ use std::rc::Rc;
 
 /// Default descriptor limit (Linux's default soft `RLIMIT_NOFILE`).
 pub const DEFAULT_LIMIT: usize = 1024;
+/// Hard ceiling of the limit (Linux's default `fs.nr_open`): a table never
+/// grows past this many slots, whatever the guest asks.
+pub const NR_OPEN: usize = 1 << 20;
 /// `close_range` flag: unshare the table first (a no-op here: the caller owns it).
 pub const CLOSE_RANGE_UNSHARE: u32 = 2;
 /// `close_range` flag: set close-on-exec instead of closing.
@@ -52,9 +55,10 @@ impl FdTable {
         self.limit
     }
 
-    /// Set the limit (`setrlimit(RLIMIT_NOFILE)`); open descriptors above it stay.
+    /// Set the limit (`setrlimit(RLIMIT_NOFILE)`), capped at [`NR_OPEN`];
+    /// open descriptors above it stay.
     pub fn set_limit(&mut self, limit: usize) {
-        self.limit = limit;
+        self.limit = limit.min(NR_OPEN);
     }
 
     fn index(fd: i32) -> VfsResult<usize> {
@@ -259,6 +263,8 @@ mod tests {
         assert_eq!(t.alloc_from(2, f, true), Ok(2));
         assert_eq!(t.cloexec(2), Ok(true));
         assert_eq!(t.len(), 4);
+        t.set_limit(usize::MAX);
+        assert_eq!(t.limit(), NR_OPEN);
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub mod flags {
     pub const O_SYNC: u32 = 0o4010000;
     /// A location only: no I/O.
     pub const O_PATH: u32 = 0o10000000;
+    /// An unnamed temporary file in a directory (includes O_DIRECTORY).
+    pub const O_TMPFILE: u32 = 0o20200000;
     /// Flags `fcntl(F_SETFL)` may change.
     pub const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
     /// Flags that only matter at open time and are not kept.

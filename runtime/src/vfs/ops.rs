@@ -85,6 +85,8 @@ impl Vfs {
     /// `openat`: open (maybe create) `path`. `mode` (umask applied) is used
     /// only when creating. The `O_CLOEXEC` bit is for the fd table. Access
     /// mode 3 needs read+write permission but allows neither (as Linux).
+    /// O_TMPFILE is EOPNOTSUPP (libc falls back); O_CREAT|O_DIRECTORY is
+    /// EINVAL (Linux 6.4+).
     pub fn open(
         &self,
         ctx: &Ctx<'_>,
@@ -94,6 +96,12 @@ impl Vfs {
         mode: u32,
     ) -> VfsResult<OpenFile> {
         let acc = flags & O_ACCMODE;
+        if flags & O_TMPFILE == O_TMPFILE && flags & O_PATH == 0 {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
+            return Err(Errno::EINVAL);
+        }
         let (v, created) = if flags & O_CREAT != 0 && flags & O_PATH == 0 {
             self.open_create(ctx, start, path, flags, mode)?
         } else {

@@ -255,7 +255,7 @@ impl Inner {
         buf: &[u8],
         now: Timespec,
     ) -> VfsResult<usize> {
-        let free = self.max_chunks - self.chunks_used;
+        let free = self.max_chunks.saturating_sub(self.chunks_used);
         let inode = self.get_mut(ino)?;
         let data = match &mut inode.body {
             Body::File(d) => d,

@@ -265,6 +265,14 @@ fn limits_give_enospc() {
     assert_eq!(fs.create(1, b"h", &reg(0o644)), Err(Errno::ENOSPC));
     fs.truncate(f, 4096).unwrap();
     assert_eq!(fs.write(f, 4096, b"x"), Ok(1));
+    fs.set_limits(0, 0);
+    assert_eq!(
+        fs.write(f, 1 << 20, b"x"),
+        Err(Errno::ENOSPC),
+        "limit below usage"
+    );
+    assert_eq!(fs.statfs().unwrap().bfree, 0);
+    assert_eq!(fs.statfs().unwrap().fs_type, TMPFS_MAGIC);
 }
 
 #[test]

@@ -31,6 +31,10 @@ fn small_tree_and_open_flags() {
     assert_eq!(w.open("/etc", O_WRONLY).unwrap_err(), Errno::EISDIR);
     assert_eq!(w.open("/etc/", O_CREAT).unwrap_err(), Errno::EISDIR);
     assert_eq!(w.open("/etc/new/", O_CREAT).unwrap_err(), Errno::EISDIR);
+    let tmp = w.open("/etc", O_TMPFILE | O_RDWR).unwrap_err();
+    assert_eq!(tmp, Errno::EOPNOTSUPP);
+    let cd = w.open("/etc/x", O_CREAT | O_DIRECTORY).unwrap_err();
+    assert_eq!(cd, Errno::EINVAL);
     let odd = w.open("/etc/passwd", O_ACCMODE).unwrap();
     assert_eq!((odd.readable(), odd.writable()), (false, false));
     let ro = w.open("/etc/passwd", O_RDONLY).unwrap();
