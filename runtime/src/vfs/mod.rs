@@ -37,6 +37,7 @@
 //! Names and paths are byte strings (`&[u8]`), never UTF-8 `str`: Linux file
 //! names are arbitrary bytes except `/` and NUL.
 
+pub mod abi;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
