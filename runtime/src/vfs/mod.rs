@@ -13,7 +13,8 @@
 //!   permission to search).
 //! - [`ops`]: the syscall-shaped operations (`open`, `mkdir`, `unlink`,
 //!   `rename`, `chmod`...) with Linux's permission and error rules.
-//! - [`file`]: open file descriptions; [`fdtable`]: per-process fd tables.
+//! - [`file`](mod@file): open file descriptions; [`fdtable`]: per-process fd tables.
+//! - [`abi`]: guest byte layouts (`struct stat`, `statx`, `linux_dirent64`).
 //!
 //! # Ownership rules
 //! - A file system owns its inodes. An inode lives while a directory entry
@@ -33,6 +34,19 @@
 //! rather than `Arc<Mutex>`, because NanoVM runs guest threads on one host
 //! thread and a host-directory fs in wasm holds `!Send` JS values. Callbacks
 //! handed to a file system (readdir sinks) must not call back into it.
+//!
+//! # Wiring into syscalls
+//! A process holds `root: Vnode`, `cwd: Vnode`, `cred: Cred`, `umask` and an
+//! [`fdtable::FdTable`]; the kernel holds one [`Vfs`]. A `*at` syscall builds
+//! `Ctx { root: &root, cred: &cred }` and passes `&cwd` (AT_FDCWD) or the
+//! dirfd's `file.vnode()` as the start directory, then e.g.
+//! `vfs.open(&ctx, start, path, flags, mode & !umask)` and
+//! `fds.alloc(Rc::new(file), flags & O_CLOEXEC != 0)`. `read`/`write`/`lseek`/
+//! `pread64`/`ftruncate`/`fstat` go to the [`file::OpenFile`]; `getdents64` is
+//! [`abi::getdents64`]; path `chmod`/`chown`/`truncate`/`utimensat` first
+//! `vfs.lookup` then call the `Vnode` operation; `getcwd` is
+//! [`Vfs::path_of`]; `chdir`/`chroot` use [`Vfs::chdir`]; `execve` uses
+//! [`Vfs::open_exec`]. Errors are `Errno`; return `-errno`.
 //!
 //! Names and paths are byte strings (`&[u8]`), never UTF-8 `str`: Linux file
 //! names are arbitrary bytes except `/` and NUL.

@@ -1,7 +1,7 @@
 //! `MemFs`: an in-memory file system (the guest's tmpfs and root fs).
 //!
 //! Inodes live in a map keyed by inode number. Regular files hold
-//! [`SparseData`] (4 KiB chunks, holes free), directories an insertion-ordered
+//! `SparseData` (4 KiB chunks, holes free), directories an insertion-ordered
 //! entry list with stable positions (a monotonically increasing cookie per
 //! entry: getdents64 offsets stay valid while other entries are unlinked, and
 //! the listing order is deterministic), symlinks their target, device nodes
