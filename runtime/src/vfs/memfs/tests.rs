@@ -1,6 +1,7 @@
 //! MemFs unit tests: the file system alone, without paths or permissions.
 
 use super::*;
+use crate::vfs::file::OpenFile;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -363,4 +364,133 @@ fn rename_exchange() {
     assert_eq!(fs.getattr(a).unwrap().nlink, 2);
     assert_eq!(fs.getattr(1).unwrap().nlink, 4);
     assert_eq!(fs.getattr(f).unwrap().nlink, 1);
+}
+
+/// Check memfs's internal bookkeeping: directory link counts, file link
+/// counts against the entries naming them, `..` pointers, chunk accounting.
+/// With `all_reachable`, every inode must be reachable from the root (no
+/// leaks once nothing holds a reference).
+fn check_invariants(fs: &MemFs, all_reachable: bool) {
+    let s = fs.inner.borrow();
+    let mut names_of: HashMap<Ino, u32> = HashMap::new();
+    let mut chunks = 0;
+    for (&ino, i) in &s.inodes {
+        match &i.body {
+            Body::Dir(d) => {
+                let subdirs = d.names.values().filter(|(c, _)| {
+                    matches!(s.inodes.get(c).map(|i| &i.body), Some(Body::Dir(_)))
+                });
+                let subdirs = subdirs.count() as u32;
+                if i.nlink != 0 {
+                    assert_eq!(i.nlink, 2 + subdirs, "dir {ino} nlink");
+                }
+                assert_eq!(d.names.len(), d.order.len());
+                for (name, &(c, pos)) in &d.names {
+                    assert_eq!(d.order.get(&pos), Some(name));
+                    assert!(s.inodes.contains_key(&c), "entry to a freed inode");
+                    *names_of.entry(c).or_default() += 1;
+                    if let Some(Body::Dir(cd)) = s.inodes.get(&c).map(|i| &i.body) {
+                        assert_eq!(cd.parent, ino, "`..` of {c}");
+                    }
+                }
+            }
+            Body::File(d) => chunks += d.chunks(),
+            _ => {}
+        }
+        if i.nlink == 0 {
+            assert!(i.refs > 0, "inode {ino} is neither named nor referenced");
+        }
+    }
+    assert_eq!(chunks, s.chunks_used);
+    for (&ino, i) in &s.inodes {
+        let named = names_of.get(&ino).copied().unwrap_or(0);
+        if !matches!(i.body, Body::Dir(_)) {
+            assert_eq!(i.nlink, named, "file {ino} nlink");
+        } else if ino != 1 {
+            assert_eq!(named.min(1), i.nlink.min(1), "dir {ino} named iff alive");
+        }
+    }
+    if all_reachable {
+        assert_eq!(names_of.len() + 1, s.inodes.len(), "leaked inodes");
+    }
+}
+
+#[test]
+fn random_operations_keep_invariants() {
+    use crate::vfs::file::flags::*;
+    use crate::vfs::path::Ctx;
+    let fs = Rc::new(MemFs::new(Box::new(|| Timespec::new(1, 0))));
+    fs.set_limits(64 * 4096, 200);
+    let vfs = Vfs::new(fs.clone());
+    let root = vfs.root();
+    let cred = Cred::root();
+    let ctx = Ctx {
+        root: &root,
+        cred: &cred,
+    };
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut held = Vec::new();
+    let mut errors = 0;
+    for step in 0..4000 {
+        let mut path = Vec::new();
+        for _ in 0..=rnd(3) {
+            path.push(b'/');
+            path.push(b"abcd"[rnd(4) as usize]);
+        }
+        let other = {
+            let mut p = path.clone();
+            let last = p.len() - 1;
+            p[last] = b"abcd"[rnd(4) as usize];
+            p
+        };
+        let r = match rnd(10) {
+            0 => vfs.mkdir(&ctx, &root, &path, 0o755),
+            1 => vfs.rmdir(&ctx, &root, &path),
+            2 => vfs.unlink(&ctx, &root, &path),
+            3 => vfs.rename(&ctx, &root, &path, &root, &other, rnd(3) as u32),
+            4 => vfs.link(&ctx, &root, &path, &root, &other, false),
+            5 => vfs.symlink(&ctx, b"../a", &root, &path),
+            6 | 7 => vfs
+                .open(&ctx, &root, &path, O_RDWR | O_CREAT, 0o644)
+                .and_then(|f| {
+                    let off = rnd(1 << 20);
+                    f.seek(off as i64, 0)?;
+                    f.write(&[step as u8; 100])?;
+                    if rnd(2) == 0 {
+                        f.truncate(rnd(1 << 16))?;
+                    }
+                    if rnd(3) == 0 {
+                        held.push(f);
+                    }
+                    Ok(())
+                }),
+            8 => {
+                if !held.is_empty() {
+                    held.swap_remove(rnd(held.len() as u64) as usize);
+                }
+                Ok(())
+            }
+            _ => vfs.lookup(&ctx, &root, &path, true).map(|v| {
+                held.push(OpenFile::new(v, FileType::Directory, O_PATH));
+            }),
+        };
+        errors += r.is_err() as u32;
+        if step % 97 == 0 {
+            check_invariants(&fs, false);
+        }
+    }
+    assert!(
+        errors > 100 && errors < 3900,
+        "the mix exercises both paths: {errors}"
+    );
+    assert!(fs.inode_count() > 10 && !held.is_empty());
+    check_invariants(&fs, false);
+    drop(held);
+    check_invariants(&fs, true);
 }
