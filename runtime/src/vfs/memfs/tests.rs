@@ -438,17 +438,15 @@ fn random_operations_keep_invariants() {
     let mut held = Vec::new();
     let mut errors = 0;
     for step in 0..4000 {
-        let mut path = Vec::new();
-        for _ in 0..=rnd(3) {
-            path.push(b'/');
-            path.push(b"abcd"[rnd(4) as usize]);
-        }
-        let other = {
-            let mut p = path.clone();
-            let last = p.len() - 1;
-            p[last] = b"abcd"[rnd(4) as usize];
+        let mut random_path = || {
+            let mut p = Vec::new();
+            for _ in 0..=rnd(3) {
+                p.push(b'/');
+                p.push(b"abcd"[rnd(4) as usize]);
+            }
             p
         };
+        let (path, other) = (random_path(), random_path());
         let r = match rnd(10) {
             0 => vfs.mkdir(&ctx, &root, &path, 0o755),
             1 => vfs.rmdir(&ctx, &root, &path),
