@@ -419,7 +419,8 @@ pub trait FileSystem {
     }
     /// List `dir` from position `pos` (0 = start, then an entry's `next`),
     /// calling `sink` per entry in a stable order until it returns false.
-    /// Includes `.` and `..`. Positions stay valid across unlinks.
+    /// Includes `.` and `..`. Positions stay valid across unlinks. A
+    /// removed directory is ENOENT (Linux's `IS_DEADDIR`).
     fn readdir(
         &self,
         dir: Ino,

@@ -426,7 +426,7 @@ impl FileSystem for MemFs {
     ) -> VfsResult<()> {
         let now = self.now();
         let mut s = self.inner.borrow_mut();
-        let d = s.get(dir)?.dir()?;
+        let d = s.live_dir(dir)?;
         let kind_of = |ino: Ino| s.inodes.get(&ino).map_or(FileType::Regular, |i| i.kind());
         let dot = DirEntry {
             ino: dir,

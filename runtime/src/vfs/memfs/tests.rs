@@ -124,6 +124,12 @@ fn directories_and_nlink() {
         "a removed dir held open is dead"
     );
     assert_eq!(fs.create(b, b"new", &reg(0o644)), Err(Errno::ENOENT));
+    assert_eq!(fs.readdir(b, 0, &mut |_| true), Err(Errno::ENOENT));
+    assert_eq!(
+        fs.lookup(b, b".."),
+        Ok(a),
+        "`..` of a removed cwd still works"
+    );
     fs.put(b);
     assert_eq!(fs.getattr(b), Err(Errno::ENOENT));
 }
