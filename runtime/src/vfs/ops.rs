@@ -141,6 +141,9 @@ impl Vfs {
                 }
             }
             check_access(ctx.cred, &st, mask)?;
+            if flags & O_NOATIME != 0 && ctx.cred.uid != 0 && ctx.cred.uid != st.uid {
+                return Err(Errno::EPERM);
+            }
             if flags & O_TRUNC != 0 && kind == FileType::Regular {
                 let now = Some(SetTime::Now);
                 let attr = SetAttr {

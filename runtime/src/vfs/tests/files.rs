@@ -134,6 +134,8 @@ fn permissions_for_users() {
     );
     w.cred = Cred::user(1000, 100);
     assert_eq!(w.open("/rootfile", O_WRONLY).unwrap_err(), Errno::EACCES);
+    let noatime = w.open("/rootfile", O_RDONLY | O_NOATIME).unwrap_err();
+    assert_eq!(noatime, Errno::EPERM, "O_NOATIME needs ownership");
     assert_eq!(
         w.open("/new", O_CREAT | O_WRONLY).unwrap_err(),
         Errno::EACCES
