@@ -122,8 +122,10 @@ impl Vfs {
                 flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW),
             ));
         }
-        if kind == FileType::Symlink {
-            return Err(Errno::ELOOP);
+        match kind {
+            FileType::Symlink => return Err(Errno::ELOOP),
+            FileType::Socket => return Err(Errno::ENXIO),
+            _ => {}
         }
         let write = acc != O_RDONLY;
         if kind == FileType::Directory && (write || flags & O_CREAT != 0) {

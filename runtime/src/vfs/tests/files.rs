@@ -106,6 +106,10 @@ fn rename_and_unlink_edge_cases() {
         .mknod(&ctx, r, b"/null", mode::S_IFCHR | 0o666, 0x103)
         .unwrap();
     assert_eq!(w.stat("/null").unwrap().rdev, 0x103);
+    w.vfs
+        .mknod(&ctx, r, b"/sock", mode::S_IFSOCK | 0o666, 0)
+        .unwrap();
+    assert_eq!(w.open("/sock", O_RDWR).unwrap_err(), Errno::ENXIO);
     assert_eq!(
         w.vfs.mknod(&ctx, r, b"/dd", mode::S_IFDIR, 0),
         Err(Errno::EPERM)
