@@ -15,7 +15,8 @@
 
 use hashbrown::HashMap;
 
-use crate::decode::{decode, insn_len, Insn};
+use crate::decode::{decode, insn_len, Insn, Op};
+use crate::interp::exec::writes_only_rd;
 use crate::mem::{AddressSpace, MemFault, PAGE_SIZE};
 
 use super::profile::{hottest, Counters, Stat, Stats};
@@ -40,7 +41,13 @@ pub struct Block {
     /// Guest address of the first instruction ([`u64::MAX`] once dead).
     pub pc: u64,
     /// The instructions, in order; only the last one may end the block.
+    /// Two rewrites make them cheaper to interpret: pure ops writing `x0`
+    /// are stored as `fence` (a no-op), and an `auipc` carries its byte
+    /// offset from the block start in its unused `rs1` (low byte) and `rs2`
+    /// (high byte) fields.
     pub insns: Box<[Insn]>,
+    /// Address after the last instruction (the fall-through successor).
+    pub end: u64,
     /// How many times the block ran (the JIT profile).
     pub count: u64,
     /// Page of the first instruction.
@@ -71,7 +78,7 @@ pub struct BlockCache {
     blocks: Vec<Block>,
     free: Vec<u32>,
     map: HashMap<u64, u32>,
-    jump: Box<[JumpEntry]>,
+    jump: Box<[JumpEntry; JUMP_CACHE_SIZE]>,
     /// Page address -> blocks with code on that page (may hold stale indices).
     pages: HashMap<u64, Vec<u32>>,
     /// Event counters.
@@ -96,7 +103,7 @@ impl BlockCache {
             blocks: Vec::new(),
             free: Vec::new(),
             map: HashMap::new(),
-            jump: vec![JumpEntry { pc: NO_PC, idx: 0 }; JUMP_CACHE_SIZE].into_boxed_slice(),
+            jump: Box::new([JumpEntry { pc: NO_PC, idx: 0 }; JUMP_CACHE_SIZE]),
             pages: HashMap::new(),
             counters: Counters::default(),
         }
@@ -158,7 +165,17 @@ impl BlockCache {
                 mem.mark_code(end);
                 last_page = end;
             }
-            insns.push(insn);
+            let mut stored = insn;
+            if insn.rd == 0 && writes_only_rd(insn.op) {
+                // A pure op writing x0 does nothing: store a no-op so the
+                // interpreter never has to undo a write to x0 after ALU ops.
+                stored = Insn::new(Op::Fence, insn.len);
+            } else if insn.op == Op::Auipc {
+                let off = at - pc; // < PAGE_SIZE: the block stays in one page
+                stored.rs1 = off as u8;
+                stored.rs2 = (off >> 8) as u8;
+            }
+            insns.push(stored);
             at = at.wrapping_add(insn.len as u64);
             if insn.ends_block() {
                 break;
@@ -167,6 +184,7 @@ impl BlockCache {
         let block = Block {
             pc,
             insns: insns.into_boxed_slice(),
+            end: at,
             count: 0,
             first_page,
             last_page,

@@ -1,10 +1,11 @@
 //! The interpreter: executes pre-decoded basic blocks out of the block cache.
 //!
-//! [`Interp::run`] looks the current pc up in the [`BlockCache`] (building the
-//! block on a miss), runs the whole block with [`exec::run_block`], adds the
-//! block's length to `cpu.instret`, and after each block checks, each with a
-//! single compare, whether guest stores hit decoded code (then the written
-//! pages' blocks are dropped) and whether the budget is spent.
+//! [`Interp::run`] hands over to `exec::run_blocks`, which looks the current
+//! pc up in the [`BlockCache`] (building the block on a miss), runs the whole
+//! block, adds its length to `cpu.instret`, and after each block checks, each
+//! with a single compare, whether guest stores hit decoded code and whether
+//! the budget is spent; `run` handles everything rare (dropping the written
+//! pages' blocks, `fence.i`, exits).
 //!
 //! Blocks end before an instruction that cannot be fetched or decoded, so a
 //! fault always happens at the first instruction of a block or inside the
@@ -14,17 +15,17 @@
 
 mod amo;
 pub mod csr;
-mod exec;
+pub mod exec;
 mod fp;
 mod int;
 #[cfg(test)]
 mod tests;
 
-use crate::block::{cache::refetch_bits, BlockCache, BuildError, Stat, Stats};
+use crate::block::{cache::refetch_bits, BlockCache, BuildError, Stats};
 use crate::cpu::Cpu;
 use crate::mem::{AddressSpace, MemFault};
 
-use exec::{retired_before, Stop};
+use exec::{Out, Stop};
 
 /// Why [`Interp::run`] returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,71 +110,55 @@ impl Interp {
     /// Runs whole blocks from `cpu.pc` until at least `budget` instructions
     /// retired, or an exit.
     pub fn run(&mut self, cpu: &mut Cpu, mem: &mut AddressSpace, budget: u64) -> Exit {
-        let end = cpu.instret.saturating_add(budget);
+        let until = cpu.instret.saturating_add(budget);
         let mut pc = cpu.pc;
-        while cpu.instret < end {
-            let idx = match self.cache.lookup(pc) {
-                Some(idx) => idx,
-                None => match self.cache.build(pc, mem) {
-                    Ok(idx) => idx,
-                    Err(e) => {
-                        cpu.pc = pc;
-                        return match e {
-                            BuildError::Fault(fault) => Exit::Fault { pc, fault },
-                            BuildError::Illegal(bits) => Exit::Illegal { pc, bits },
-                        };
-                    }
-                },
-            };
-            self.cache.counters.bump(Stat::BlockRuns);
-            let block = self.cache.block_mut(idx);
-            block.count += 1;
-            let insns = &*block.insns;
-            let n = insns.len() as u64;
-            match exec::run_block(cpu, mem, insns, pc, self.clock.as_deref_mut()) {
-                Ok(next) => {
-                    cpu.instret += n;
+        while cpu.instret < until {
+            let out = exec::run_blocks(
+                cpu,
+                mem,
+                &mut self.cache,
+                pc,
+                until,
+                self.clock.as_deref_mut(),
+            );
+            match out {
+                Out::Budget(next) => pc = next,
+                Out::CodeWrites(next) => {
+                    self.code_writes(mem);
                     pc = next;
                 }
-                Err((at, stop)) => {
-                    let done = retired_before(insns, pc, at);
-                    cpu.instret += done;
+                Out::Build(at, e) => {
                     cpu.pc = at;
+                    return match e {
+                        BuildError::Fault(fault) => Exit::Fault { pc: at, fault },
+                        BuildError::Illegal(bits) => Exit::Illegal { pc: at, bits },
+                    };
+                }
+                Out::Stop(at, stop) => {
+                    cpu.pc = at;
+                    // Leave no stale block behind for the runtime's next call.
+                    self.code_writes(mem);
                     match stop {
                         Stop::Ecall => {
                             cpu.instret += 1;
                             cpu.pc = at.wrapping_add(4);
-                            self.code_writes(mem);
                             return Exit::Ecall;
                         }
                         Stop::FenceI => {
                             cpu.instret += 1;
                             pc = at.wrapping_add(4);
-                            // The flush covers every pending code write.
-                            let _ = mem.take_code_writes();
                             self.cache.flush();
-                            continue;
                         }
-                        Stop::Ebreak => {
-                            self.code_writes(mem);
-                            return Exit::Ebreak;
-                        }
-                        Stop::Fault(fault) => {
-                            self.code_writes(mem);
-                            return Exit::Fault { pc: at, fault };
-                        }
+                        Stop::Ebreak => return Exit::Ebreak,
+                        Stop::Fault(fault) => return Exit::Fault { pc: at, fault },
                         Stop::Illegal => {
-                            self.code_writes(mem);
                             return Exit::Illegal {
                                 pc: at,
                                 bits: refetch_bits(mem, at),
-                            };
+                            }
                         }
                     }
                 }
-            }
-            if mem.code_writes_pending() {
-                self.code_writes(mem);
             }
         }
         cpu.pc = pc;
@@ -182,6 +167,7 @@ impl Interp {
 
     /// Drops the blocks of pages written since the last check.
     #[cold]
+    #[inline(never)]
     fn code_writes(&mut self, mem: &mut AddressSpace) {
         if let Some(pages) = mem.take_code_writes() {
             for p in pages {

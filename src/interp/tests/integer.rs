@@ -126,3 +126,13 @@ fn writes_to_x0_are_discarded() {
     assert_eq!(vm.x(0), 0);
     assert_eq!(vm.x(6), 1);
 }
+
+#[test]
+fn auipc_far_into_a_block() {
+    // 100 nops (offset 400 > 255 exercises the offset's high byte).
+    let mut insns = vec![addi(5, 5, 1); 100];
+    insns.push(auipc(6, 0x2000));
+    let vm = exec(&insns, &[]);
+    assert_eq!(vm.x(5), 100);
+    assert_eq!(vm.x(6), super::CODE + 400 + 0x2000);
+}
