@@ -17,7 +17,7 @@ use hashbrown::HashMap;
 
 use crate::decode::{decode, insn_len, Insn, Op};
 use crate::interp::exec::writes_only_rd;
-use crate::mem::{AddressSpace, MemFault, PAGE_SIZE};
+use crate::mem::{AddressSpace, MemFault, PAGE_MASK};
 
 use super::profile::{hottest, Counters, Stat, Stats};
 
@@ -144,12 +144,12 @@ impl BlockCache {
     /// `mem.fetch_u16` (execute permission) and every page decoded from is
     /// marked with `mem.mark_code`.
     pub fn build(&mut self, pc: u64, mem: &mut AddressSpace) -> Result<u32, BuildError> {
-        let first_page = pc & !(PAGE_SIZE - 1);
+        let first_page = pc & !PAGE_MASK;
         let mut last_page = first_page;
         let mut insns: Vec<Insn> = Vec::with_capacity(16);
         let mut at = pc;
         mem.mark_code(first_page);
-        while insns.len() < MAX_BLOCK_INSNS && at & !(PAGE_SIZE - 1) == first_page {
+        while insns.len() < MAX_BLOCK_INSNS && at & !PAGE_MASK == first_page {
             let fetched = fetch(mem, at);
             let insn = match fetched
                 .and_then(|bits| decode(bits).map_err(|e| BuildError::Illegal(e.bits)))
@@ -160,7 +160,7 @@ impl BlockCache {
                 // faults precisely with its own pc.
                 Err(_) => break,
             };
-            let end = at.wrapping_add(insn.len as u64 - 1) & !(PAGE_SIZE - 1);
+            let end = at.wrapping_add(insn.len as u64 - 1) & !PAGE_MASK;
             if end != first_page {
                 mem.mark_code(end);
                 last_page = end;
@@ -211,7 +211,7 @@ impl BlockCache {
 
     /// Drops every block with code on the page at `page` (page aligned).
     pub fn invalidate_page(&mut self, page: u64) {
-        let page = page & !(PAGE_SIZE - 1);
+        let page = page & !PAGE_MASK;
         let Some(list) = self.pages.remove(&page) else {
             return;
         };
