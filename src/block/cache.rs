@@ -31,6 +31,19 @@ pub const MAX_BLOCK_INSNS: usize = 128;
 /// 16 bytes (64 KiB) cover the working set of typical programs' hot code.
 pub const JUMP_CACHE_SIZE: usize = 4096;
 
+/// Appended to blocks that do not end in a control transfer: `jal x0, 0`
+/// with length 0, i.e. "continue at the block's end address".
+pub const END_MARKER: Insn = Insn {
+    op: Op::Jal,
+    rd: 0,
+    rs1: 0,
+    rs2: 0,
+    rs3: 0,
+    rm: 0,
+    len: 0,
+    imm: 0,
+};
+
 /// A `pc` that no block can have (pcs are even): marks dead blocks and empty
 /// jump-cache entries.
 const NO_PC: u64 = u64::MAX;
@@ -44,8 +57,13 @@ pub struct Block {
     /// Two rewrites make them cheaper to interpret: pure ops writing `x0`
     /// are stored as `fence` (a no-op), and an `auipc` carries its byte
     /// offset from the block start in its unused `rs1` (low byte) and `rs2`
-    /// (high byte) fields.
+    /// (high byte) fields. A block always ends with an instruction that
+    /// leaves it ([`Insn::ends_block`]); one cut short (length limit, page
+    /// boundary, undecodable successor) gets [`END_MARKER`] appended, so the
+    /// interpreter needs no end-of-slice check per instruction.
     pub insns: Box<[Insn]>,
+    /// Number of guest instructions (`insns` without the end marker).
+    pub n: u64,
     /// Address after the last instruction (the fall-through successor).
     pub end: u64,
     /// How many times the block ran (the JIT profile).
@@ -143,6 +161,8 @@ impl BlockCache {
     /// Decodes the block starting at `pc` and inserts it. Fetches go through
     /// `mem.fetch_u16` (execute permission) and every page decoded from is
     /// marked with `mem.mark_code`.
+    #[cold]
+    #[inline(never)]
     pub fn build(&mut self, pc: u64, mem: &mut AddressSpace) -> Result<u32, BuildError> {
         let first_page = pc & !PAGE_MASK;
         let mut last_page = first_page;
@@ -181,9 +201,14 @@ impl BlockCache {
                 break;
             }
         }
+        let n = insns.len() as u64;
+        if !insns.last().is_some_and(Insn::ends_block) {
+            insns.push(END_MARKER);
+        }
         let block = Block {
             pc,
             insns: insns.into_boxed_slice(),
+            n,
             end: at,
             count: 0,
             first_page,

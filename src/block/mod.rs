@@ -11,5 +11,5 @@
 pub mod cache;
 pub mod profile;
 
-pub use cache::{Block, BlockCache, BuildError, JUMP_CACHE_SIZE, MAX_BLOCK_INSNS};
+pub use cache::{Block, BlockCache, BuildError, END_MARKER, JUMP_CACHE_SIZE, MAX_BLOCK_INSNS};
 pub use profile::{Counters, Stat, Stats};

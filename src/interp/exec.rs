@@ -181,6 +181,7 @@ pub(crate) fn run_blocks(
         cache.counters.bump(Stat::BlockRuns);
         let block = cache.block_mut(idx);
         block.count += 1;
+        let block = &*block;
         let (start, end) = (pc, block.end);
         let insns: &[Insn] = &block.insns;
         // The pc of `i`, an element of `insns` (slow paths only).
@@ -244,31 +245,37 @@ pub(crate) fn run_blocks(
                     if x!(i.rs1) == x!(i.rs2) {
                         break $blk last_pc!(i).wrapping_add(imm);
                     }
+                    break $blk end;
                 }
                 Op::Bne => {
                     if x!(i.rs1) != x!(i.rs2) {
                         break $blk last_pc!(i).wrapping_add(imm);
                     }
+                    break $blk end;
                 }
                 Op::Blt => {
                     if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) {
                         break $blk last_pc!(i).wrapping_add(imm);
                     }
+                    break $blk end;
                 }
                 Op::Bge => {
                     if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) {
                         break $blk last_pc!(i).wrapping_add(imm);
                     }
+                    break $blk end;
                 }
                 Op::Bltu => {
                     if x!(i.rs1) < x!(i.rs2) {
                         break $blk last_pc!(i).wrapping_add(imm);
                     }
+                    break $blk end;
                 }
                 Op::Bgeu => {
                     if x!(i.rs1) >= x!(i.rs2) {
                         break $blk last_pc!(i).wrapping_add(imm);
                     }
+                    break $blk end;
                 }
                 // ---- loads and stores ----
                 Op::Lb => setz!(
@@ -405,17 +412,28 @@ pub(crate) fn run_blocks(
     }
         // Two dispatch sites per loop iteration: half the loop back-edges (each
         // carries an interrupt check in V8's wasm code) and a second indirect
-        // jump for the branch predictor to learn.
+        // jump for the branch predictor to learn. No end-of-slice check: the
+        // last instruction of every block leaves the loop.
+        let n = block.n;
         pc = 'blk: {
-            let mut it = insns.iter();
-            while let Some(i) = it.next() {
-                step!('blk, i);
-                let Some(i) = it.next() else { break };
-                step!('blk, i);
+            let mut p = insns.as_ptr();
+            loop {
+                debug_assert!(p < insns.as_ptr_range().end);
+                // SAFETY: `p` points into `insns`: it starts at the first
+                // element and advances by one per executed instruction, and
+                // the block builder guarantees the last element ends the
+                // block (a control transfer or stop that breaks out of
+                // 'blk or returns, or the END_MARKER jump), so no instruction
+                // past the last is ever read. Blocks are never empty.
+                step!('blk, unsafe { &*p });
+                p = p.wrapping_add(1);
+                debug_assert!(p < insns.as_ptr_range().end);
+                // SAFETY: as above.
+                step!('blk, unsafe { &*p });
+                p = p.wrapping_add(1);
             }
-            end
         };
-        cpu.instret += insns.len() as u64;
+        cpu.instret += n;
         if mem.code_writes_pending() {
             return Out::CodeWrites(pc);
         }
