@@ -140,6 +140,12 @@ impl BlockCache {
         &mut self.blocks[idx as usize]
     }
 
+    /// The live block starting at `pc`, if any (for the JIT tier and tests;
+    /// the interpreter uses [`lookup`](Self::lookup)).
+    pub fn get(&self, pc: u64) -> Option<&Block> {
+        self.map.get(&pc).map(|&idx| &self.blocks[idx as usize])
+    }
+
     /// Finds the block starting at `pc`: jump cache first, then the map.
     #[inline(always)]
     pub fn lookup(&mut self, pc: u64) -> Option<u32> {

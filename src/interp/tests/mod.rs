@@ -3,6 +3,7 @@
 
 mod asm;
 mod atomic;
+mod cache;
 mod control;
 mod fpu;
 mod integer;
