@@ -8,6 +8,7 @@ mod control;
 mod fpu;
 mod integer;
 mod memory;
+mod qemu;
 mod system;
 
 use super::{Exit, Interp};
