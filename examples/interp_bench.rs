@@ -1,8 +1,12 @@
 //! Interpreter throughput benchmark: runs hand-assembled integer programs and
 //! prints MIPS (retired guest instructions per second of host time).
 //!
-//! - `alu`: a xorshift/accumulate loop, 8 instructions per iteration, pure
-//!   register ALU ops and one backward branch (dispatch cost).
+//! - `alu`: a xorshift/accumulate loop, 9 instructions per iteration, pure
+//!   register ALU ops and one backward branch (dispatch cost). It is one
+//!   serial dependency chain, so it measures latency, the worst case for an
+//!   interpreter whose registers live in memory. `UNROLL=n` in the
+//!   environment adds 4*(n-1) independent ALU ops to the loop body (longer
+//!   blocks: separates per-instruction from per-block cost).
 //! - `sieve`: a byte sieve of Eratosthenes over 1 MiB, repeated (loads,
 //!   stores, multiply, short inner loops).
 //!
