@@ -1,4 +1,4 @@
-//! The hot loop: runs one pre-decoded block.
+//! The hot loop: runs pre-decoded blocks back to back.
 //!
 //! One `match` on `insn.op` per instruction over the block's slice (a
 //! `br_table` in wasm, a jump table natively; Rust has no computed goto, and
@@ -11,9 +11,12 @@
 //! turned into no-ops by the block builder ([`writes_only_rd`]), so they write
 //! their `rd` unconditionally; loads and jumps re-zero `x[0]` after writing.
 //!
-//! The pc is tracked in a local and only stored to [`Cpu::pc`] at exits.
-//! Instructions that end a block are always last in their block, so they
-//! `return` the next pc directly.
+//! No pc is tracked per instruction: the instructions that need one are
+//! last in their block (control transfers: `end - len`), carry their block
+//! offset (`auipc`), or are on a slow path that recomputes it from the
+//! instruction's position (faults, CSRs). The pc reaches [`Cpu::pc`] only at
+//! exits, and `cpu.instret` is bumped once per block (by the retired count
+//! only, when a block stops early).
 
 use crate::block::{BlockCache, BuildError, Stat};
 use crate::cpu::Cpu;
@@ -208,7 +211,7 @@ pub(crate) fn run_blocks(
                 cpu.x[0] = 0;
             }};
         }
-        // The next pc after the control transfer `$i` (always last in a block).
+        // The pc of the control transfer `$i` (always last in its block).
         macro_rules! last_pc {
             ($i:expr) => {{
                 debug_assert!(core::ptr::eq($i, insns.last().unwrap()));
