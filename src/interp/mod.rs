@@ -112,6 +112,10 @@ impl Interp {
     pub fn run(&mut self, cpu: &mut Cpu, mem: &mut AddressSpace, budget: u64) -> Exit {
         let until = cpu.instret.saturating_add(budget);
         let mut pc = cpu.pc;
+        // Code may have been written between calls (syscalls, the loader).
+        if mem.code_writes_pending() {
+            self.code_writes(mem);
+        }
         while cpu.instret < until {
             let out = exec::run_blocks(
                 cpu,

@@ -62,3 +62,19 @@ fn write_to_second_page_of_a_straddling_block_invalidates_it() {
     assert!(vm.interp.cache().get(CODE + 0xffc).is_none());
     assert_eq!(vm.interp.stats().invalidations, 2);
 }
+
+#[test]
+fn code_written_between_runs_is_seen_and_slots_are_reused() {
+    let mut vm = Vm::with_perms(&Code::new().w(&[addi(5, 0, 0), ECALL]), Perms::RWX);
+    for k in 0..50 {
+        // A store through the guest path (as a syscall writing guest memory would).
+        vm.mem.store_u32(CODE, addi(5, 0, k) as u64).unwrap();
+        vm.cpu.pc = CODE;
+        assert_eq!(vm.run(100), Exit::Ecall);
+        assert_eq!(vm.x(5), k as u64);
+    }
+    let s = vm.interp.stats();
+    assert_eq!(s.live_blocks, 1);
+    assert_eq!(s.blocks_built, 50);
+    assert_eq!(s.invalidations, 49);
+}
