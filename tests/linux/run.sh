@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# run.sh - build and run the Linux personality C tests (tests/linux/src/*.c).
+#
+# Each program prints `ok NAME` / `FAIL NAME: detail` lines plus deterministic
+# information lines, and exits 0 only if all its checks passed. A run passes
+# when the program exits 0, prints no FAIL line, and its stdout equals the
+# golden file tests/linux/expected/PROG.out byte for byte.
+#
+# Builds (incrementally) with riscv64-linux-gnu-gcc:
+#   build/linux/static/PROG    -static
+#   build/linux/dynamic/PROG   dynamically linked (needs the guest image's ld.so
+#                              and libc at run time: scripts/build-image.sh)
+#
+# Usage: tests/linux/run.sh [options] [PROG...]
+#   --emu "PREFIX"          run the static binaries as PREFIX /abs/path/PROG
+#                           (default: qemu-riscv64)
+#   --dynamic-emu "PREFIX"  also run the dynamic binaries with PREFIX
+#                           (default: "qemu-riscv64 -L build/image" when no
+#                           --emu is given and build/image exists; else none)
+#   --no-dynamic            do not run the dynamic binaries
+#   --exec-via-emu          tell the programs (env LT_EXEC_PREFIX) to execve
+#                           themselves through the emulator prefix; needed by
+#                           qemu-user, which cannot execve a RISC-V binary
+#                           without binfmt_misc. Default: on when the prefix's
+#                           first word is qemu-*, off otherwise.
+#   --no-exec-via-emu       never set LT_EXEC_PREFIX (NanoVM execs by itself)
+#   --bless                 rewrite expected/PROG.out from the static run
+#                           (use the oracle, qemu-riscv64, only)
+#   --build-only            build, run nothing
+#   --timeout SECONDS       per program run (default 60)
+#   PROG...                 only these programs (default: all in src/)
+# Prints one line per run and a final line exactly `N passed, M failed`;
+# exits non-zero on any failure.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+src=$here/src
+expected=$here/expected
+out=$root/build/linux
+cc=${CC_RISCV:-riscv64-linux-gnu-gcc}
+cflags=(-O2 -g0 -Wall -Wextra -Werror -pthread)
+
+usage() { sed -n '/^# Usage:/,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+emu=""
+emu_given=0
+dyn_emu=""
+dyn_given=0
+no_dynamic=0
+exec_via=auto
+bless=0
+build_only=0
+timeout_s=60
+progs=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --emu)
+        emu=$2
+        emu_given=1
+        shift 2
+        ;;
+    --dynamic-emu)
+        dyn_emu=$2
+        dyn_given=1
+        shift 2
+        ;;
+    --no-dynamic)
+        no_dynamic=1
+        shift
+        ;;
+    --exec-via-emu)
+        exec_via=yes
+        shift
+        ;;
+    --no-exec-via-emu)
+        exec_via=no
+        shift
+        ;;
+    --bless)
+        bless=1
+        shift
+        ;;
+    --build-only)
+        build_only=1
+        shift
+        ;;
+    --timeout)
+        timeout_s=$2
+        shift 2
+        ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    -*)
+        echo "run.sh: unknown option '$1' (try --help)" >&2
+        exit 2
+        ;;
+    *)
+        progs+=("$1")
+        shift
+        ;;
+    esac
+done
+
+if [ ${#progs[@]} -eq 0 ]; then
+    for f in "$src"/*.c; do
+        progs+=("$(basename "$f" .c)")
+    done
+fi
+if [ $emu_given = 0 ]; then
+    emu=qemu-riscv64
+    if [ $dyn_given = 0 ] && [ -d "$root/build/image" ]; then
+        dyn_emu="qemu-riscv64 -L $root/build/image"
+    fi
+fi
+[ $no_dynamic = 1 ] && dyn_emu=""
+
+command -v "$cc" >/dev/null || {
+    echo "run.sh: '$cc' not found" >&2
+    exit 2
+}
+
+# --- Build ------------------------------------------------------------------
+mkdir -p "$out/static" "$out/dynamic"
+build_fail=0
+for p in "${progs[@]}"; do
+    [ -f "$src/$p.c" ] || {
+        echo "run.sh: no such test program: $src/$p.c" >&2
+        exit 2
+    }
+    for kind in static dynamic; do
+        bin=$out/$kind/$p
+        if [ -x "$bin" ] && [ "$bin" -nt "$src/$p.c" ] && [ "$bin" -nt "$src/lt.h" ] &&
+            [ "$bin" -nt "$0" ]; then
+            continue
+        fi
+        extra=()
+        [ $kind = static ] && extra=(-static)
+        if ! "$cc" "${cflags[@]}" "${extra[@]}" -o "$bin" "$src/$p.c"; then
+            echo "run.sh: build of $kind/$p failed" >&2
+            rm -f "$bin"
+            build_fail=1
+        fi
+    done
+done
+[ $build_fail = 0 ] || {
+    echo "0 passed, 1 failed"
+    exit 1
+}
+[ $build_only = 1 ] && {
+    echo "run.sh: built ${#progs[@]} programs into $out/{static,dynamic}"
+    exit 0
+}
+
+# --- Run --------------------------------------------------------------------
+# The first word of a prefix, made absolute so a guest execve finds it.
+abs_prefix() {
+    local first rest
+    read -r first rest <<<"$1"
+    first=$(command -v "$first" || echo "$first")
+    echo "$first${rest:+ $rest}"
+}
+wants_exec_via() {
+    case $exec_via in
+    yes) return 0 ;;
+    no) return 1 ;;
+    esac
+    local first
+    read -r first _ <<<"$1"
+    case $(basename "$first") in qemu-*) return 0 ;; esac
+    return 1
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# run_one KIND PROG PREFIX
+run_one() {
+    local kind=$1 p=$2 prefix=$3 bin=$out/$1/$2 rc=0 why=""
+    local -a cmd
+    read -r -a cmd <<<"$(abs_prefix "$prefix")"
+    local envs=(env -u LT_EXEC_PREFIX)
+    if wants_exec_via "$prefix"; then
+        envs=(env "LT_EXEC_PREFIX=$(abs_prefix "$prefix")")
+    fi
+    local start end
+    start=$(date +%s%N)
+    (cd "$tmp" && "${envs[@]}" timeout -k 5 "$timeout_s" "${cmd[@]}" "$bin" \
+        >"$tmp/$kind-$p.out" 2>"$tmp/$kind-$p.err" </dev/null) || rc=$?
+    end=$(date +%s%N)
+    local ms=$(((end - start) / 1000000))
+    if [ $rc = 124 ] || [ $rc = 137 ]; then
+        why="timed out after ${timeout_s}s"
+    elif [ $rc != 0 ]; then
+        why="exit status $rc"
+    fi
+    if grep -q '^FAIL' "$tmp/$kind-$p.out"; then
+        why="${why:+$why; }$(grep -c '^FAIL' "$tmp/$kind-$p.out") FAIL line(s)"
+    fi
+    if [ $bless = 1 ] && [ "$kind" = static ] && [ -z "$why" ]; then
+        cp "$tmp/$kind-$p.out" "$expected/$p.out"
+        echo "blessed expected/$p.out"
+    fi
+    if [ ! -f "$expected/$p.out" ]; then
+        why="${why:+$why; }no golden file expected/$p.out (run with --bless under the oracle)"
+    elif ! cmp -s "$tmp/$kind-$p.out" "$expected/$p.out"; then
+        why="${why:+$why; }stdout differs from expected/$p.out"
+    fi
+    if [ -z "$why" ]; then
+        echo "PASS $kind/$p (${ms} ms)"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $kind/$p: $why"
+        grep '^FAIL' "$tmp/$kind-$p.out" | sed 's/^/    /' | head -n 20 || true
+        if [ -f "$expected/$p.out" ]; then
+            diff "$expected/$p.out" "$tmp/$kind-$p.out" | sed 's/^/    /' | head -n 20 || true
+        fi
+        sed 's/^/    stderr: /' "$tmp/$kind-$p.err" | head -n 10
+        failed=$((failed + 1))
+    fi
+}
+
+mkdir -p "$expected"
+for p in "${progs[@]}"; do
+    run_one static "$p" "$emu"
+done
+if [ -n "$dyn_emu" ]; then
+    for p in "${progs[@]}"; do
+        run_one dynamic "$p" "$dyn_emu"
+    done
+fi
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
