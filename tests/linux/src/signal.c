@@ -130,10 +130,17 @@ static void test_sigbus_amo(void) {
         lt_amo_misaligned(mis);
         CHECK("sigbus-misaligned-amo", 0, "misaligned AMO did not trap");
     } else {
+        /* Linux (arch/riscv/kernel/traps.c, do_trap_store_misaligned) reports
+         * the pc of the AMO in si_addr, not the data address: the misaligned
+         * load/store emulation does not handle AMOs, so do_trap_error() gets
+         * regs->epc. qemu-user reports the data address (a known gap). */
         CHECK("sigbus-misaligned-amo",
-              got_signo == SIGBUS && got_code == BUS_ADRALN && got_addr == (void *)mis,
-              "signo=%d code=%d addr_ok=%d", (int)got_signo, (int)got_code,
-              got_addr == (void *)mis);
+              got_signo == SIGBUS && got_code == BUS_ADRALN &&
+                  got_addr == (void *)lt_amo_misaligned,
+              "signo=%d code=%d si_addr=%s", (int)got_signo, (int)got_code,
+              got_addr == (void *)lt_amo_misaligned ? "pc"
+              : got_addr == (void *)mis             ? "data address"
+                                                    : "other");
     }
     signal(SIGBUS, SIG_DFL);
 }
@@ -286,8 +293,12 @@ static void on_alarm(int sig) {
     alarm_hits++;
 }
 
+/* A periodic ITIMER_REAL (what alarm() uses, at a finer grain): periodic so
+ * that a tick landing before the read blocks cannot leave it blocked forever
+ * on a loaded machine. ms == 0 disarms. */
 static void arm_timer_ms(int ms) {
-    struct itimerval it = {.it_value = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000}};
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    struct itimerval it = {.it_value = tv, .it_interval = tv};
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -306,7 +317,8 @@ static void test_restart(void) {
     errno = 0;
     ssize_t n = read(p[0], &c, 1);
     int e = errno;
-    CHECK("read-eintr-without-restart", n == -1 && e == EINTR && alarm_hits == 1,
+    arm_timer_ms(0);
+    CHECK("read-eintr-without-restart", n == -1 && e == EINTR && alarm_hits >= 1,
           "n=%zd errno=%d hits=%d", n, e, (int)alarm_hits);
 
     /* With SA_RESTART the read resumes and gets the byte a child sends later. */
@@ -319,12 +331,13 @@ static void test_restart(void) {
         write(p[1], "r", 1);
         _exit(0);
     }
-    arm_timer_ms(30);
+    arm_timer_ms(40);
     n = read(p[0], &c, 1);
     e = errno;
+    arm_timer_ms(0);
     int st;
     lt_wait(pid, &st);
-    CHECK("read-restarted-with-sa-restart", n == 1 && c == 'r' && alarm_hits == 1,
+    CHECK("read-restarted-with-sa-restart", n == 1 && c == 'r' && alarm_hits >= 1,
           "n=%zd errno=%d hits=%d", n, e, (int)alarm_hits);
     signal(SIGALRM, SIG_DFL);
     close(p[0]);
