@@ -125,8 +125,12 @@ if [ ${#progs[@]} -eq 0 ]; then
 fi
 if [ $emu_given = 0 ]; then
     emu=qemu-riscv64
-    if [ $dyn_given = 0 ] && [ -d "$root/build/image" ]; then
-        dyn_emu="qemu-riscv64 -L $root/build/image"
+    if [ $dyn_given = 0 ] && [ $no_dynamic = 0 ]; then
+        if [ -d "$root/build/image" ]; then
+            dyn_emu="qemu-riscv64 -L $root/build/image"
+        else
+            echo "run.sh: no build/image (scripts/build-image.sh): dynamic binaries not run" >&2
+        fi
     fi
 fi
 [ $no_dynamic = 1 ] && dyn_emu=""
