@@ -319,6 +319,36 @@ static void test_cwd(void) {
     chdir(before);
 }
 
+static void test_at_family(void) {
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    CHECK("open-o-directory", dfd >= 0, "%s", strerror(errno));
+    errno = 0;
+    int bad = open(at("r2"), O_RDONLY | O_DIRECTORY);
+    CHECK("o-directory-on-file-enotdir", bad == -1 && errno == ENOTDIR, "fd=%d errno=%d", bad,
+          errno);
+    int fd = openat(dfd, "at-file", O_WRONLY | O_CREAT | O_EXCL, 0600);
+    ssize_t w = write(fd, "12345", 5);
+    close(fd);
+    struct stat st;
+    int r = fstatat(dfd, "at-file", &st, 0);
+    CHECK("openat-fstatat", fd >= 0 && w == 5 && r == 0 && st.st_size == 5, "fd=%d r=%d", fd, r);
+    r = fstatat(dfd, "sym", &st, AT_SYMLINK_NOFOLLOW);
+    CHECK("fstatat-nofollow", r == 0 && S_ISLNK(st.st_mode), "r=%d mode=%o", r, st.st_mode);
+    r = renameat(dfd, "at-file", dfd, "at-renamed");
+    int acc = faccessat(dfd, "at-renamed", R_OK | W_OK, 0);
+    CHECK("renameat-faccessat", r == 0 && acc == 0, "r=%d acc=%d", r, acc);
+    r = unlinkat(dfd, "at-renamed", 0);
+    int m = mkdirat(dfd, "at-dir", 0700);
+    int rd = unlinkat(dfd, "at-dir", AT_REMOVEDIR);
+    CHECK("unlinkat-mkdirat", r == 0 && m == 0 && rd == 0 &&
+                                  faccessat(dfd, "at-dir", F_OK, 0) == -1,
+          "r=%d m=%d rd=%d", r, m, rd);
+    char buf[8] = {0};
+    ssize_t n = readlinkat(dfd, "sym", buf, sizeof buf - 1);
+    CHECK("readlinkat", n == 2 && strcmp(buf, "r2") == 0, "n=%zd", n);
+    close(dfd);
+}
+
 static void cleanup(void) {
     const char *names[] = {"a.txt", "r2", "sym", "dangling", "sub/inner", "hard", "gone", "r1"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -337,6 +367,7 @@ int main(int argc, char **argv) {
     test_dup();
     test_nofile();
     test_cwd();
+    test_at_family();
     cleanup();
     CHECK("cleanup", access(dir, F_OK) == -1, "scratch dir left behind");
     return lt_done();

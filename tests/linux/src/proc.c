@@ -2,6 +2,9 @@
  * exit statuses and kill. Exit codes carry results from children, so the
  * output is deterministic whatever the scheduling. */
 #include "lt.h"
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 /* Mode `exec-child`: run after execve. argv: exec-child KIND ... */
@@ -254,6 +257,87 @@ static void test_wait_variants(void) {
     CHECK("wait-echild", r == -1 && errno == ECHILD, "r=%d errno=%d", (int)r, errno);
 }
 
+static void *exit_from_thread(void *arg) {
+    (void)arg;
+    exit(5); /* exit_group: ends every thread of the process */
+}
+
+static void test_stop_continue_groups(void) {
+    /* SIGSTOP / SIGCONT seen through WUNTRACED / WCONTINUED. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (;;)
+            pause();
+    }
+    kill(pid, SIGSTOP);
+    int st = 0;
+    pid_t r;
+    do
+        r = waitpid(pid, &st, WUNTRACED);
+    while (r < 0 && errno == EINTR);
+    CHECK("waitpid-wuntraced-stopped", r == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+          "r=%d status=0x%x", (int)r, st);
+    kill(pid, SIGCONT);
+    do
+        r = waitpid(pid, &st, WCONTINUED);
+    while (r < 0 && errno == EINTR);
+    CHECK("waitpid-wcontinued", r == pid && WIFCONTINUED(st), "r=%d status=0x%x", (int)r, st);
+    kill(pid, SIGTERM);
+    lt_wait(pid, &st);
+    CHECK("stopped-child-terminated", WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "%s",
+          lt_status_str(st));
+
+    /* A new session makes the child a session and group leader. */
+    pid = fork();
+    if (pid == 0) {
+        pid_t me = getpid();
+        if (getpgid(0) == me)
+            _exit(1); /* not yet a group leader */
+        if (setsid() != me || getsid(0) != me || getpgrp() != me)
+            _exit(2);
+        _exit(0);
+    }
+    lt_wait(pid, &st);
+    CHECK("setsid-group-leader", WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", lt_status_str(st));
+
+    /* setpgid, then a signal to the whole group reaches both members. */
+    pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        pid_t g = fork();
+        if (g == 0) {
+            for (;;)
+                pause();
+        }
+        usleep(10 * 1000);
+        signal(SIGUSR1, SIG_IGN);
+        kill(0, SIGUSR1); /* the whole group; the grandchild dies of it */
+        int gst = 0;
+        lt_wait(g, &gst);
+        _exit(WIFSIGNALED(gst) && WTERMSIG(gst) == SIGUSR1 ? 0 : 1);
+    }
+    lt_wait(pid, &st);
+    CHECK("kill-process-group", WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", lt_status_str(st));
+
+    /* exit() from a second thread ends the process with its status. */
+    pid = fork();
+    if (pid == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, exit_from_thread, NULL);
+        for (;;)
+            pause();
+    }
+    lt_wait(pid, &st);
+    CHECK("exit-group-from-thread", WIFEXITED(st) && WEXITSTATUS(st) == 5, "%s",
+          lt_status_str(st));
+
+    /* /proc/self/exe names this program. */
+    char exe[PATH_MAX] = {0}, self[PATH_MAX] = {0};
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *rp = realpath(lt_self, self);
+    CHECK("proc-self-exe", n > 0 && rp && strcmp(exe, self) == 0, "n=%zd", n);
+}
+
 int main(int argc, char **argv) {
     lt_init(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "exec-child") == 0)
@@ -263,5 +347,6 @@ int main(int argc, char **argv) {
     test_exec_self();
     test_vfork_exec();
     test_wait_variants();
+    test_stop_continue_groups();
     return lt_done();
 }

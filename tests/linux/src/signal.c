@@ -439,6 +439,55 @@ static void on_usr1_outer(int sig) {
     note('b');
 }
 
+static volatile sig_atomic_t self_blocked, depth;
+static void on_usr1_masked(int sig) {
+    (void)sig;
+    sigset_t cur;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    self_blocked = sigismember(&cur, SIGUSR1) && sigismember(&cur, SIGUSR2);
+    note('a');
+    raise(SIGUSR2); /* in sa_mask: deferred until this handler returns */
+    note('b');
+}
+static void on_usr1_nodefer(int sig) {
+    (void)sig;
+    note('(');
+    if (++depth < 3)
+        raise(SIGUSR1); /* SA_NODEFER: nests at once */
+    note(')');
+}
+
+static void test_handler_masks(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1_masked;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGUSR2);
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGUSR2, on_usr2_nested);
+    order_len = 0;
+    raise(SIGUSR1);
+    order[order_len] = 0;
+    CHECK("sa-mask-defers", strcmp(order, "ab2") == 0 && self_blocked, "order=%s blocked=%d",
+          order, (int)self_blocked);
+    sigset_t cur;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    CHECK("handler-mask-restored", !sigismember(&cur, SIGUSR1) && !sigismember(&cur, SIGUSR2),
+          "mask not restored");
+
+    sa.sa_handler = on_usr1_nodefer;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NODEFER;
+    sigaction(SIGUSR1, &sa, NULL);
+    order_len = 0;
+    depth = 0;
+    raise(SIGUSR1);
+    order[order_len] = 0;
+    CHECK("sa-nodefer-nests", strcmp(order, "((()))") == 0, "order=%s", order);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
+}
+
 static void test_raise_in_handler(void) {
     signal(SIGUSR2, on_usr2_nested);
     signal(SIGUSR1, on_usr1_outer);
@@ -519,6 +568,7 @@ int main(int argc, char **argv) {
     test_sigtimedwait();
     test_sigchld_sigsuspend();
     test_raise_in_handler();
+    test_handler_masks();
     test_default_actions();
     return lt_done();
 }
