@@ -227,12 +227,15 @@ impl Vm {
                 }
                 Exit::Budget => return self.state,
                 Exit::Fault { fault, .. } => {
-                    let sig = if fault.kind == FaultKind::Misaligned {
-                        SIGBUS
-                    } else {
-                        SIGSEGV
-                    };
-                    self.die(sig, Some(fault.addr));
+                    match fault.kind {
+                        FaultKind::Misaligned => self.die(SIGBUS, Some(fault.addr)),
+                        FaultKind::OutOfMemory => {
+                            // What the Linux OOM killer does.
+                            host.log("nanovm: out of guest memory (see --memory)");
+                            self.die(signal::SIGKILL, None);
+                        }
+                        _ => self.die(SIGSEGV, Some(fault.addr)),
+                    }
                     return self.state;
                 }
                 Exit::Illegal { pc, .. } => {

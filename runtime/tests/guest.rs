@@ -1,0 +1,203 @@
+//! Runs the guest programs of `tests/guest/` through [`Vm`] with a capturing
+//! host and compares stdout and exit status with `qemu-riscv64`.
+
+mod common;
+
+use common::{build, run_qemu, Link, Outcome};
+use nanovm_runtime::{CaptureHost, Options, RunState, Vm};
+use std::path::Path;
+
+/// Most instructions a test guest may run before the test fails.
+const MAX_INSTRUCTIONS: u64 = 2_000_000_000;
+
+fn run_vm(
+    prog: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> (Outcome, CaptureHost, Vm) {
+    let bytes = std::fs::read(prog).unwrap();
+    let path = prog.to_str().unwrap();
+    let mut argv = vec![path.as_bytes().to_vec()];
+    argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+    let envp: Vec<Vec<u8>> = env
+        .iter()
+        .map(|(k, v)| format!("{k}={v}").into_bytes())
+        .collect();
+    let opts = Options {
+        exe_name: path.as_bytes().to_vec(),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &argv, &envp, &opts).expect("load failed");
+    let mut host = CaptureHost::with_stdin(stdin);
+    let state = loop {
+        match vm.run(&mut host, 1 << 22) {
+            RunState::Running => assert!(
+                vm.stats().instructions < MAX_INSTRUCTIONS,
+                "{path}: still running after {MAX_INSTRUCTIONS} instructions"
+            ),
+            s => break s,
+        }
+    };
+    let status = match state {
+        RunState::Exited(c) => Ok(c),
+        RunState::Killed(s) => Err(s),
+        RunState::Running => unreachable!(),
+    };
+    let out = Outcome {
+        stdout: host.stdout.clone(),
+        stderr: host.stderr.clone(),
+        status,
+    };
+    (out, host, vm)
+}
+
+/// Runs NAME both ways and asserts identical stdout, stderr and status.
+fn same_as_qemu(
+    name: &str,
+    link: Link,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> Outcome {
+    let prog = build(name, link);
+    let (ours, _, _) = run_vm(&prog, args, env, stdin);
+    let reference = run_qemu(&prog, args, env, stdin);
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&reference.stdout),
+        "{name}: stdout differs from qemu"
+    );
+    assert_eq!(
+        ours.status, reference.status,
+        "{name}: status differs from qemu"
+    );
+    if reference.status.is_ok() {
+        // (qemu adds its own line to stderr when the guest is killed.)
+        assert_eq!(
+            ours.stderr, reference.stderr,
+            "{name}: stderr differs from qemu"
+        );
+    }
+    ours
+}
+
+#[test]
+fn hello() {
+    let o = same_as_qemu("hello", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    assert_eq!(o.status, Ok(0));
+}
+
+#[test]
+fn hello_static_pie() {
+    let o = same_as_qemu("hello", Link::StaticPie, &[], &[], b"");
+    assert_eq!(o.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+}
+
+#[test]
+fn args_and_env() {
+    let env = [("HOME", "/home/guest"), ("LANG", "C"), ("EMPTY", "")];
+    let o = same_as_qemu("args", Link::Static, &["one", "two words", ""], &env, b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.starts_with("argc=4\n"), "{text}");
+    assert!(text.contains("argv[2]=two words\n"));
+    assert!(text.contains("env: HOME=/home/guest\n"));
+}
+
+#[test]
+fn malloc_heavy() {
+    let o = same_as_qemu("malloc", Link::Static, &[], &[], b"");
+    assert!(o.stdout.starts_with(b"checksum "));
+}
+
+#[test]
+fn exit_codes() {
+    for code in ["0", "1", "42", "255", "256"] {
+        let o = same_as_qemu("exitcode", Link::Static, &[code], &[], b"");
+        assert_eq!(o.stdout, b"atexit ran\n");
+        assert_eq!(o.status, Ok(code.parse::<i32>().unwrap() & 0xff));
+    }
+}
+
+#[test]
+fn null_dereference_is_sigsegv() {
+    let o = same_as_qemu("segv", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"before\n");
+    assert_eq!(o.status, Err(11));
+}
+
+#[test]
+fn illegal_instruction_is_sigill() {
+    let prog = build("illegal", Link::Static);
+    let (o, _, vm) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(o.stdout, b"before\n");
+    assert_eq!(o.status, Err(4));
+    let k = vm.kill_info().unwrap();
+    assert_eq!(k.signal, 4);
+    let q = run_qemu(&prog, &[], &[], b"");
+    assert_eq!(q.status, Err(4));
+}
+
+#[test]
+fn abort_is_sigabrt() {
+    let o = same_as_qemu("abort", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"aborting\n");
+    assert_eq!(o.status, Err(6));
+}
+
+#[test]
+fn writev() {
+    let o = same_as_qemu("writev", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"one two three\nwrote 14\nwrote 4 to stderr\n");
+    assert_eq!(o.stderr, b"one ");
+}
+
+#[test]
+fn getrandom() {
+    let o = same_as_qemu("getrandom", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"got 64 64\ndiffer: yes\n");
+}
+
+#[test]
+fn clock_gettime_monotonic() {
+    let o = same_as_qemu("clock", Link::Static, &[], &[], b"");
+    assert_eq!(
+        o.stdout,
+        b"monotonic: ok\nslept: ok\nrealtime after 2020: ok\ncputime: ok\n"
+    );
+}
+
+#[test]
+fn uname() {
+    let o = same_as_qemu("uname", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"Linux riscv64\n");
+}
+
+#[test]
+fn stdin_to_stdout() {
+    let input: Vec<u8> = (0..1000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let o = same_as_qemu("cat", Link::Static, &[], &[], &input);
+    assert_eq!(o.stdout, input);
+}
+
+#[test]
+fn strace_logs_calls() {
+    let prog = build("hello", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        strace: true,
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"hello".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    while vm.run(&mut host, 1 << 22) == RunState::Running {}
+    assert!(
+        host.log
+            .iter()
+            .any(|l| l.starts_with("write(1, \"Hello, world!\\n")),
+        "{:#?}",
+        host.log
+    );
+    assert_eq!(host.log.last().unwrap(), "exit_group(0) = ?");
+}
