@@ -20,7 +20,8 @@ pub const QEMU: &str = "qemu-riscv64";
 pub enum Link {
     /// `-static`
     Static,
-    /// `-static-pie`
+    /// `-static-pie` without libc: this toolchain's glibc has no static-pie
+    /// start file (`rcrt1.o`), so such guests use raw syscalls.
     StaticPie,
     /// Default dynamic linking (to test that it is refused).
     Dynamic,
@@ -59,7 +60,14 @@ pub fn build(name: &str, link: Link) -> PathBuf {
             cmd.arg("-static");
         }
         Link::StaticPie => {
-            cmd.args(["-static-pie", "-fPIE"]);
+            cmd.args([
+                "-static-pie",
+                "-fPIE",
+                "-nostdlib",
+                "-ffreestanding",
+                "-fno-builtin",
+                "-Wl,--no-dynamic-linker",
+            ]);
         }
         Link::Dynamic => {}
     }
@@ -87,22 +95,22 @@ pub struct Outcome {
     pub status: Result<i32, i32>,
 }
 
-/// Runs `prog ARGS` under qemu-riscv64 with exactly the environment `env`.
+/// Runs `prog ARGS` under qemu-riscv64 with exactly the environment `env`,
+/// in that order (through `env -i`, since `Command` reorders variables).
 pub fn run_qemu(prog: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Outcome {
     use std::io::Write;
     use std::os::unix::process::ExitStatusExt;
-    let mut child = Command::new(QEMU)
+    let mut child = Command::new("env")
+        .arg("-i")
+        .args(env.iter().map(|(k, v)| format!("{k}={v}")))
+        .arg(which(QEMU))
         .arg(prog)
         .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run the reference emulator `{QEMU}` ({e}); install qemu-user")
-        });
+        .unwrap_or_else(|e| panic!("cannot run `env` ({e})"));
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin).unwrap();
     drop(input);
@@ -116,4 +124,15 @@ pub fn run_qemu(prog: &Path, args: &[&str], env: &[(&str, &str)], stdin: &[u8]) 
         stderr: out.stderr,
         status,
     }
+}
+
+/// Full path of `tool` on `PATH`; panics with a clear message if it is missing.
+pub fn which(tool: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!("`{tool}` is not installed (needed as the reference); install qemu-user")
+        })
 }
