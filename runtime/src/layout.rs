@@ -56,7 +56,7 @@ mod tests {
     fn layout_is_consistent() {
         assert_eq!(PIE_BASE, 0x2a_aaaa_a000);
         assert_eq!(MMAP_TOP, 0x3f_f800_0000);
-        assert!(PIE_BASE < MMAP_TOP && MMAP_TOP < STACK_BOTTOM);
+        const { assert!(PIE_BASE < MMAP_TOP && MMAP_TOP < STACK_BOTTOM) };
         assert_eq!(page_up(1), Some(PAGE));
         assert_eq!(page_up(u64::MAX), None);
         assert_eq!(page_down(0x1fff), 0x1000);

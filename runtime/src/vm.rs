@@ -111,18 +111,24 @@ pub struct KillInfo {
     /// Faulting address (memory faults) or instruction address (illegal
     /// instruction, breakpoint); `None` for signals sent by a syscall.
     pub addr: Option<u64>,
+    /// Why the emulator itself killed the program (out of memory, deadlock).
+    pub note: Option<&'static str>,
 }
 
 impl fmt::Display for KillInfo {
     /// `Segmentation fault (SIGSEGV at 0x0)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (desc, name) = (signal::description(self.signal), signal::name(self.signal));
-        match self.addr {
-            Some(a) => write!(f, "{desc} ({name} at {a:#x})"),
-            None => write!(f, "{desc} ({name})"),
+        match (self.note, self.addr) {
+            (Some(n), _) => write!(f, "{desc} ({name}: {n})"),
+            (None, Some(a)) => write!(f, "{desc} ({name} at {a:#x})"),
+            (None, None) => write!(f, "{desc} ({name})"),
         }
     }
 }
+
+/// Kill note when guest memory runs out.
+const OOM: &str = "out of guest memory";
 
 /// A loaded guest program.
 pub struct Vm {
@@ -229,11 +235,8 @@ impl Vm {
                 Exit::Fault { fault, .. } => {
                     match fault.kind {
                         FaultKind::Misaligned => self.die(SIGBUS, Some(fault.addr)),
-                        FaultKind::OutOfMemory => {
-                            // What the Linux OOM killer does.
-                            host.log("nanovm: out of guest memory (see --memory)");
-                            self.die(signal::SIGKILL, None);
-                        }
+                        // What the Linux OOM killer does.
+                        FaultKind::OutOfMemory => self.die_note(signal::SIGKILL, OOM),
                         _ => self.die(SIGSEGV, Some(fault.addr)),
                     }
                     return self.state;
@@ -253,7 +256,20 @@ impl Vm {
 
     fn die(&mut self, signal: i32, addr: Option<u64>) {
         self.state = RunState::Killed(signal);
-        self.kill = Some(KillInfo { signal, addr });
+        self.kill = Some(KillInfo {
+            signal,
+            addr,
+            note: None,
+        });
+    }
+
+    fn die_note(&mut self, signal: i32, note: &'static str) {
+        self.state = RunState::Killed(signal);
+        self.kill = Some(KillInfo {
+            signal,
+            addr: None,
+            note: Some(note),
+        });
     }
 
     fn syscall(&mut self, host: &mut dyn Host) {
@@ -267,9 +283,10 @@ impl Vm {
             host,
             stop: None,
             code_changed: false,
+            note: None,
         };
         let res = syscall::dispatch(&mut ctx, nr, &args);
-        let (stop, code_changed) = (ctx.stop, ctx.code_changed);
+        let (stop, code_changed, note) = (ctx.stop, ctx.code_changed, ctx.note);
         if self.strace {
             let line = match table::lookup(nr) {
                 Some(s) => strace::format(&mut self.proc.mem, s.name, &args, s.args, s.ret, res),
@@ -301,7 +318,10 @@ impl Vm {
             self.interp.flush();
         }
         match stop {
-            Some(RunState::Killed(sig)) => self.die(sig, None),
+            Some(RunState::Killed(sig)) => match note {
+                Some(n) => self.die_note(sig, n),
+                None => self.die(sig, None),
+            },
             Some(s) => self.state = s,
             None => self.thread.cpu.x[10] = syscall::encode(res),
         }
@@ -374,12 +394,20 @@ mod tests {
         let k = KillInfo {
             signal: SIGSEGV,
             addr: Some(0),
+            note: None,
         };
         assert_eq!(k.to_string(), "Segmentation fault (SIGSEGV at 0x0)");
         let k = KillInfo {
             signal: 6,
             addr: None,
+            note: None,
         };
         assert_eq!(k.to_string(), "Aborted (SIGABRT)");
+        let k = KillInfo {
+            signal: 9,
+            addr: Some(5),
+            note: Some(OOM),
+        };
+        assert_eq!(k.to_string(), "Killed (SIGKILL: out of guest memory)");
     }
 }

@@ -211,3 +211,14 @@ fn usage_errors() {
     let out = nanovm(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn memory_limit_kills_like_the_oom_killer() {
+    let prog = build("malloc", Link::Static);
+    let p = prog.to_str().unwrap();
+    let out = nanovm(&["run", "--memory", "1", "--", p]);
+    assert_one_line(&out, &prog, 137, "Killed (SIGKILL: out of guest memory)");
+    let out = nanovm(&["run", "--memory=64", "--", p]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.starts_with(b"checksum "));
+}

@@ -224,3 +224,52 @@ fn strace_logs_calls() {
     );
     assert_eq!(host.log.last().unwrap(), "exit_group(0) = ?");
 }
+
+#[test]
+fn syscall_semantics_match_qemu() {
+    let o = same_as_qemu("syscalls", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("p != MAP_FAILED              ok\n"), "{text}");
+    assert!(
+        text.contains("syscall(999) == 0            fail ENOSYS\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unknown_syscall_reported_once_under_strace() {
+    let prog = build("syscalls", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        strace: true,
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"syscalls".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    while vm.run(&mut host, 1 << 22) == RunState::Running {}
+    let reports = host
+        .log
+        .iter()
+        .filter(|l| l.contains("unsupported syscall 999"))
+        .count();
+    assert_eq!(reports, 1, "{:#?}", host.log);
+    let calls = host
+        .log
+        .iter()
+        .filter(|l| l.starts_with("syscall_999("))
+        .count();
+    assert_eq!(calls, 2);
+}
+
+#[test]
+fn empty_file_system_and_identity() {
+    let prog = build("emptyfs", Link::Static);
+    let (o, _, _) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "fopen: ENOENT\nopen O_CREAT: ENOENT\nstat /bin/sh: ENOENT\naccess: ENOENT\n\
+         getcwd: /\nreadlink: ENOENT\nisatty(1): 0\nfstat(1) chr: 1\n\
+         pid 1000 ppid 999 uid 1000 gid 1000\nclose(2): 0\nwrite(2): -1 EBADF\n"
+    );
+    assert_eq!(o.status, Ok(0));
+}

@@ -283,11 +283,10 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     let regions = sorted_regions(&ctx.proc.mem);
     // The old range must lie within one mapping.
-    let region = regions
+    let region = *regions
         .iter()
         .find(|r| r.start <= old && old + old_len <= r.end)
-        .ok_or(Errno::EFAULT)?
-        .clone();
+        .ok_or(Errno::EFAULT)?;
     if region.shared {
         return Err(Errno::EINVAL);
     }

@@ -43,6 +43,8 @@ pub struct Ctx<'a> {
     /// Set when mappings that may hold decoded code changed (the caller
     /// flushes its block cache).
     pub code_changed: bool,
+    /// Why the emulator kills the process, when it is not an ordinary signal.
+    pub note: Option<&'static str>,
 }
 
 impl Ctx<'_> {
@@ -162,6 +164,7 @@ pub(crate) mod tests {
                 host: &mut self.host,
                 stop: None,
                 code_changed: false,
+                note: None,
             };
             let r = dispatch(&mut ctx, nr, &args);
             (r, ctx.stop)

@@ -188,7 +188,7 @@ pub fn setrlimit(ctx: &mut Ctx, a: &Args) -> SysResult {
 /// `getrusage(who, usage)`: user time from retired instructions (1 ns each).
 pub fn getrusage(ctx: &mut Ctx, a: &Args) -> SysResult {
     let who = a[0] as i32;
-    if !matches!(who, 0 | -1 | 1) {
+    if !(-1..=1).contains(&who) {
         return Err(Errno::EINVAL);
     }
     let mut words = [0u64; 18];
@@ -249,8 +249,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> SysResult {
                 }
                 return Err(Errno::ETIMEDOUT);
             }
-            ctx.host
-                .log("nanovm: deadlock: futex wait with no other thread to wake it");
+            ctx.note = Some("deadlock: futex wait with no other thread to wake it");
             ctx.kill(crate::signal::SIGKILL);
             Ok(0)
         }
