@@ -536,3 +536,45 @@ pub(crate) mod tests {
         assert_eq!(e.max_vaddr(), 0x101f0);
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::tests::tiny_elf;
+    use super::*;
+
+    /// Random corruptions of the headers never panic the parser or the
+    /// loader; whatever parses also loads or fails cleanly.
+    #[test]
+    fn corrupted_headers_never_panic() {
+        let base = tiny_elf(&[0x73, 0, 0, 0, 0, 0, 0, 0]);
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let specials = [0u64, 1, 0x38, 0x40, 0xffff, 1 << 47, u64::MAX];
+        for _ in 0..3000 {
+            let mut b = base.clone();
+            for _ in 0..1 + next() % 4 {
+                let off = (next() % (EHDR_SIZE + PHDR_SIZE) as u64) as usize;
+                if next() % 3 == 0 && off + 8 <= b.len() {
+                    let v = specials[(next() % specials.len() as u64) as usize];
+                    b[off..off + 8].copy_from_slice(&v.to_le_bytes());
+                } else {
+                    b[off] = next() as u8;
+                }
+            }
+            let cut = if next() % 4 == 0 {
+                (next() % b.len() as u64) as usize
+            } else {
+                b.len()
+            };
+            if let Ok(e) = parse(&b[..cut]) {
+                let mut mem = nanovm::mem::AddressSpace::new();
+                let _ = crate::loader::load(&mut mem, &e, &b[..cut]);
+            }
+        }
+    }
+}

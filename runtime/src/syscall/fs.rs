@@ -22,9 +22,9 @@ const IOV_MAX: u64 = 1024;
 /// bytes were written returns the short count, as Linux does.
 fn write_out(ctx: &mut Ctx, fd: i32, buf: u64, len: u64) -> SysResult {
     let mut done = 0u64;
-    let mut chunk = vec![0u8; (len as usize).min(CHUNK)];
+    let mut chunk = vec![0u8; len.min(CHUNK as u64) as usize];
     while done < len {
-        let n = ((len - done) as usize).min(CHUNK);
+        let n = (len - done).min(CHUNK as u64) as usize;
         if ctx
             .proc
             .mem
@@ -54,7 +54,7 @@ fn write_out(ctx: &mut Ctx, fd: i32, buf: u64, len: u64) -> SysResult {
 /// Reads up to `len` bytes from host fd `fd` into guest memory at `buf`
 /// (one host read, like a read from a pipe or terminal).
 fn read_in(ctx: &mut Ctx, fd: i32, buf: u64, len: u64) -> SysResult {
-    let mut tmp = vec![0u8; (len as usize).min(CHUNK)];
+    let mut tmp = vec![0u8; len.min(CHUNK as u64) as usize];
     if tmp.is_empty() {
         return Ok(0);
     }

@@ -1,6 +1,6 @@
 //! Memory-management calls: `brk`, anonymous `mmap`/`munmap`/`mprotect`,
 //! `mremap`, `madvise`, all with Linux's semantics on top of the
-//! [`AddressSpace`](nanovm::mem::AddressSpace) API. File-backed mappings fail
+//! [`nanovm::mem::AddressSpace`] API. File-backed mappings fail
 //! (`ENODEV` for stdio, `EBADF` otherwise) until there is a file system.
 //!
 //! Free ranges are found here, from `regions()`, top-down below
@@ -332,7 +332,7 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> SysResult {
     let mut buf = vec![0u8; 64 * 1024];
     let mut done = 0;
     while done < copy {
-        let n = ((copy - done) as usize).min(buf.len());
+        let n = (copy - done).min(buf.len() as u64) as usize;
         mem.read_bytes_unchecked(old + done, &mut buf[..n])
             .map_err(|_| Errno::EFAULT)?;
         mem.write_bytes_unchecked(dest + done, &buf[..n])

@@ -183,3 +183,53 @@ pub(crate) mod tests {
         assert_eq!(encode(Ok(5)), 5);
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::tests::TestVm;
+    use super::*;
+
+    /// Every table entry, called with hostile argument mixes, returns a
+    /// value or an errno and never panics.
+    #[test]
+    fn no_syscall_panics_on_hostile_arguments() {
+        let nasty = [
+            0,
+            1,
+            2,
+            8,
+            24,
+            0xfff,
+            0x1000,
+            0x10_0000,
+            0x10_0ff8,
+            0x1f_fffc,
+            0x20_0000,
+            i32::MAX as u64,
+            u32::MAX as u64,
+            1 << 47,
+            i64::MAX as u64,
+            i64::MIN as u64,
+            u64::MAX - 4095,
+            u64::MAX,
+        ];
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        for s in table::TABLE {
+            for _ in 0..300 {
+                let mut t = TestVm::new();
+                t.data(b"/some/path\0");
+                let mut args = [0u64; 6];
+                for a in &mut args {
+                    *a = nasty[(next() % nasty.len() as u64) as usize];
+                }
+                let _ = t.call(s.nr, args);
+            }
+        }
+    }
+}

@@ -131,7 +131,10 @@ pub fn uname(ctx: &mut Ctx, a: &Args) -> SysResult {
 }
 
 fn get_limit(ctx: &mut Ctx, res: u64, old: u64) -> SysResult {
-    let r = *ctx.proc.rlimits.get(res as usize).ok_or(Errno::EINVAL)?;
+    if res >= RLIM_NLIMITS as u64 {
+        return Err(Errno::EINVAL);
+    }
+    let r = ctx.proc.rlimits[res as usize];
     if old != 0 {
         ctx.put_u64s(old, &[r.cur, r.max])?;
     }
@@ -139,7 +142,7 @@ fn get_limit(ctx: &mut Ctx, res: u64, old: u64) -> SysResult {
 }
 
 fn set_limit(ctx: &mut Ctx, res: u64, new: u64) -> SysResult {
-    if res as usize >= RLIM_NLIMITS {
+    if res >= RLIM_NLIMITS as u64 {
         return Err(Errno::EINVAL);
     }
     let cur = ctx.get_u64(new)?;
@@ -162,7 +165,7 @@ pub fn prlimit64(ctx: &mut Ctx, a: &Args) -> SysResult {
     if pid != 0 && pid != ctx.proc.pid {
         return Err(Errno::ESRCH);
     }
-    if a[1] as usize >= RLIM_NLIMITS {
+    if a[1] >= RLIM_NLIMITS as u64 {
         return Err(Errno::EINVAL);
     }
     let before = ctx.proc.rlimits[a[1] as usize];

@@ -23,7 +23,7 @@ pub fn getrandom(ctx: &mut Ctx, a: &Args) -> SysResult {
     let mut chunk = [0u8; 256];
     let mut done = 0;
     while done < len {
-        let n = ((len - done) as usize).min(chunk.len());
+        let n = (len - done).min(chunk.len() as u64) as usize;
         ctx.host.random(&mut chunk[..n]);
         if ctx.put(buf.wrapping_add(done), &chunk[..n]).is_err() {
             return if done > 0 {

@@ -61,10 +61,10 @@ fn quote(out: &mut String, bytes: &[u8], more: bool) {
 }
 
 fn buffer(out: &mut String, mem: &mut AddressSpace, addr: u64, len: u64) {
-    let shown = (len as usize).min(MAX_SHOWN);
+    let shown = len.min(MAX_SHOWN as u64) as usize;
     let mut buf = vec![0u8; shown];
     match mem.read_bytes(addr, &mut buf) {
-        Ok(()) => quote(out, &buf, len as usize > shown),
+        Ok(()) => quote(out, &buf, len > shown as u64),
         Err(_) => {
             let _ = write!(out, "{addr:#x}");
         }
