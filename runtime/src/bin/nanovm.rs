@@ -198,8 +198,8 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
                 0.0
             };
             err_line(&format!(
-                "nanovm: {} instructions retired, {} blocks built, {} block runs, {} syscalls, \
-             {secs:.3} s, {mips:.1} MIPS",
+                "nanovm: instructions retired: {}, blocks built: {}, block runs: {}, \
+                 syscalls: {}, time: {secs:.3} s, MIPS: {mips:.1}",
                 s.instructions, s.blocks_built, s.block_runs, s.syscalls
             ));
         }
