@@ -222,3 +222,27 @@ fn memory_limit_kills_like_the_oom_killer() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.starts_with(b"checksum "));
 }
+
+#[test]
+fn closed_stdout_kills_with_sigpipe_silently() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let prog = build("flood", Link::Static);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nanovm"))
+        .args(["run", "--", prog.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 7];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"line 0\n");
+    // The read end is dropped here.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(128 + 13));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -206,7 +206,8 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
         match state {
             RunState::Exited(code) => code,
             RunState::Killed(sig) => {
-                if let Some(k) = vm.kill_info() {
+                // Like a shell, say nothing about a SIGPIPE death (`prog | head`).
+                if let Some(k) = vm.kill_info().filter(|_| sig != 13) {
                     err_line(&format!("nanovm: {shown}: {k}"));
                 }
                 128 + sig

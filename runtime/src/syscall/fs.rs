@@ -44,7 +44,13 @@ fn write_out(ctx: &mut Ctx, fd: i32, buf: u64, len: u64) -> SysResult {
                     break;
                 }
             }
-            Err(e) if done == 0 => return Err(Errno(e)),
+            Err(e) if done == 0 => {
+                if Errno(e) == Errno::EPIPE {
+                    // The reader went away: Linux raises SIGPIPE (fatal by default).
+                    super::signal::send_to_self(ctx, crate::signal::SIGPIPE);
+                }
+                return Err(Errno(e));
+            }
             Err(_) => break,
         }
     }
@@ -287,6 +293,44 @@ mod tests {
             t.call(nr::WRITEV, [1, iov, 5000, 0, 0, 0]),
             Err(Errno::EINVAL)
         );
+    }
+
+    /// A host whose stdout reader has gone away.
+    struct ClosedPipe;
+
+    impl crate::Host for ClosedPipe {
+        fn write(&mut self, _: i32, _: &[u8]) -> Result<usize, i32> {
+            Err(Errno::EPIPE.0)
+        }
+        fn read(&mut self, _: i32, _: &mut [u8]) -> Result<usize, i32> {
+            Ok(0)
+        }
+        fn realtime_ns(&mut self) -> u64 {
+            0
+        }
+        fn monotonic_ns(&mut self) -> u64 {
+            0
+        }
+        fn random(&mut self, _: &mut [u8]) {}
+        fn log(&mut self, _: &str) {}
+    }
+
+    #[test]
+    fn broken_pipe_raises_sigpipe() {
+        let mut t = TestVm::new();
+        let buf = t.data(b"data");
+        let mut host = ClosedPipe;
+        let mut ctx = crate::syscall::Ctx {
+            proc: &mut t.proc,
+            thread: &mut t.thread,
+            host: &mut host,
+            stop: None,
+            code_changed: false,
+            note: None,
+        };
+        let r = crate::syscall::dispatch(&mut ctx, nr::WRITE, &[1, buf, 4, 0, 0, 0]);
+        assert_eq!(r, Err(Errno::EPIPE));
+        assert_eq!(ctx.stop, Some(crate::RunState::Killed(13)));
     }
 
     #[test]
