@@ -273,3 +273,24 @@ fn empty_file_system_and_identity() {
     );
     assert_eq!(o.status, Ok(0));
 }
+
+#[test]
+fn tiny_budgets_resume_correctly() {
+    let prog = build("hello", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let mut vm = Vm::load(&bytes, &[b"hello".to_vec()], &[], &Options::default()).unwrap();
+    let mut host = CaptureHost::default();
+    let mut calls = 0u64;
+    let state = loop {
+        match vm.run(&mut host, 1) {
+            RunState::Running => calls += 1,
+            s => break s,
+        }
+        assert!(calls < 10_000_000, "no progress with budget 1");
+    };
+    assert_eq!(state, RunState::Exited(0));
+    assert_eq!(host.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    assert!(calls > 100, "budget 1 should need many calls, took {calls}");
+    // A finished VM stays finished.
+    assert_eq!(vm.run(&mut host, 1000), RunState::Exited(0));
+}

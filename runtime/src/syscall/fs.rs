@@ -174,6 +174,11 @@ pub fn getcwd(ctx: &mut Ctx, a: &Args) -> SysResult {
 }
 
 /// A `struct stat` (riscv64 / asm-generic layout, 128 bytes) for stdio descriptor `fd`.
+///
+/// The descriptors look like a pseudo-terminal slave (character device
+/// 136:0), so glibc line-buffers stdout as in an interactive shell and a
+/// guest's output appears as it is produced; but there is no termios yet,
+/// so `ioctl(TCGETS)` (hence `isatty`) still says `ENOTTY`.
 fn stdio_stat(fd: i32, uid: u32, now_s: u64) -> [u8; 128] {
     let mut b = [0u8; 128];
     let mut put = |off: usize, bytes: &[u8]| b[off..off + bytes.len()].copy_from_slice(bytes);
