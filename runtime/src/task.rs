@@ -87,6 +87,8 @@ pub struct Process {
     pub comm: Vec<u8>,
     /// Nanoseconds added to every guest clock by sleeps (see `syscall::time`).
     pub sleep_offset_ns: u64,
+    /// The guest memory limit, if any (what `sysinfo` reports as RAM).
+    pub memory_limit: Option<u64>,
 }
 
 impl Process {
@@ -144,6 +146,7 @@ impl Process {
             umask: 0o022,
             comm: name[..name.len().min(15)].to_vec(),
             sleep_offset_ns: 0,
+            memory_limit: None,
         }
     }
 }

@@ -183,6 +183,7 @@ impl Vm {
             gid: proc.gid as u64,
         };
         let mut proc = proc;
+        proc.memory_limit = opts.memory_limit;
         let st = stack::build(&mut proc.mem, layout::STACK_TOP, argv, envp, &execfn, &aux)
             .map_err(|e| match e {
                 StackError::TooBig => LoadError::ArgsTooLong,

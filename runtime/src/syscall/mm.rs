@@ -264,6 +264,47 @@ pub fn madvise(ctx: &mut Ctx, a: &Args) -> SysResult {
     Ok(0)
 }
 
+/// `msync`, `mlock`, `munlock`: nothing to write back or pin, but the
+/// range is checked as Linux does (`EINVAL` unaligned for `msync`, `ENOMEM`
+/// when not all mapped).
+pub fn check_range(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let [addr, len, ..] = *a;
+    let start = addr & !(PAGE - 1);
+    let end = addr
+        .checked_add(len)
+        .and_then(page_up)
+        .ok_or(Errno::ENOMEM)?;
+    if end > start && !ctx.proc.mem.is_mapped(start, end - start) {
+        return Err(Errno::ENOMEM);
+    }
+    Ok(0)
+}
+
+/// `msync(addr, len, flags)`.
+pub fn msync(ctx: &mut Ctx, a: &Args) -> SysResult {
+    const MS_ASYNC: u64 = 1;
+    const MS_INVALIDATE: u64 = 2;
+    const MS_SYNC: u64 = 4;
+    let flags = a[2];
+    if a[0] & (PAGE - 1) != 0
+        || flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0
+        || flags & (MS_ASYNC | MS_SYNC) == MS_ASYNC | MS_SYNC
+    {
+        return Err(Errno::EINVAL);
+    }
+    check_range(ctx, a)
+}
+
+/// `riscv_flush_icache(start, end, flags)`: drops decoded code (the guest
+/// wrote instructions).
+pub fn riscv_flush_icache(ctx: &mut Ctx, a: &Args) -> SysResult {
+    if a[2] & !1 != 0 {
+        return Err(Errno::EINVAL);
+    }
+    ctx.code_changed = true;
+    Ok(0)
+}
+
 /// `mremap(old, old_len, new_len, flags, new_addr)`: shrink, grow in place,
 /// or (with `MREMAP_MAYMOVE`) move by copying.
 pub fn mremap(ctx: &mut Ctx, a: &Args) -> SysResult {
@@ -462,6 +503,35 @@ mod tests {
             Ok(0)
         );
         assert_eq!(t.proc.mem.load_u64(a + 2 * PAGE).unwrap(), 0);
+    }
+
+    #[test]
+    fn msync_mlock_flush_icache() {
+        let mut t = TestVm::new();
+        let a = t.call(nr::MMAP, [0, 2 * PAGE, RW, ANON, !0, 0]).unwrap();
+        assert_eq!(t.call(nr::MSYNC, [a, 2 * PAGE, 4, 0, 0, 0]), Ok(0));
+        assert_eq!(
+            t.call(nr::MSYNC, [a + 1, PAGE, 4, 0, 0, 0]),
+            Err(Errno::EINVAL)
+        );
+        assert_eq!(t.call(nr::MSYNC, [a, PAGE, 5, 0, 0, 0]), Err(Errno::EINVAL));
+        assert_eq!(
+            t.call(nr::MSYNC, [a, 3 * PAGE, 4, 0, 0, 0]),
+            Err(Errno::ENOMEM)
+        );
+        assert_eq!(t.call(nr::MLOCK, [a + 10, 100, 0, 0, 0, 0]), Ok(0));
+        assert_eq!(
+            t.call(nr::MUNLOCK, [a - PAGE, 100, 0, 0, 0, 0]),
+            Err(Errno::ENOMEM)
+        );
+        assert_eq!(
+            t.call(nr::RISCV_FLUSH_ICACHE, [a, a + 8, 0, 0, 0, 0]),
+            Ok(0)
+        );
+        assert_eq!(
+            t.call(nr::RISCV_FLUSH_ICACHE, [a, a + 8, 2, 0, 0, 0]),
+            Err(Errno::EINVAL)
+        );
     }
 
     #[test]

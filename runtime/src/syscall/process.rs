@@ -260,6 +260,37 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
 }
 
+/// `sysinfo(info)`: uptime from the monotonic clock, RAM from the memory
+/// limit (4 GiB when unlimited) minus what the guest has touched, one process.
+pub fn sysinfo(ctx: &mut Ctx, a: &Args) -> SysResult {
+    const DEFAULT_RAM: u64 = 4 << 30;
+    let uptime = super::time::now(ctx, 1)? / 1_000_000_000;
+    let total = ctx.proc.memory_limit.unwrap_or(DEFAULT_RAM);
+    let free = total.saturating_sub(ctx.proc.mem.resident_bytes());
+    let mut b = [0u8; 112];
+    let words = [uptime, 0, 0, 0, total, free, 0, 0, 0, 0];
+    for (i, w) in words.iter().enumerate() {
+        b[i * 8..i * 8 + 8].copy_from_slice(&w.to_le_bytes());
+    }
+    b[80..82].copy_from_slice(&1u16.to_le_bytes()); // procs
+    b[104..108].copy_from_slice(&1u32.to_le_bytes()); // mem_unit
+    ctx.put(a[0], &b)?;
+    Ok(0)
+}
+
+/// `getgroups(size, list)`: no supplementary groups.
+pub fn getgroups(_: &mut Ctx, a: &Args) -> SysResult {
+    if (a[0] as i32) < 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
+}
+
+/// `wait4`/`waitid`: the guest has no children (yet).
+pub fn wait(_: &mut Ctx, _: &Args) -> SysResult {
+    Err(Errno::ECHILD)
+}
+
 /// Calls deliberately left unimplemented (glibc copes with `ENOSYS`).
 pub fn nosys(_: &mut Ctx, _: &Args) -> SysResult {
     Err(Errno::ENOSYS)
@@ -316,6 +347,21 @@ mod tests {
             t.call(nr::PRLIMIT64, [5, 3, 0, buf, 0, 0]),
             Err(Errno::ESRCH)
         );
+    }
+
+    #[test]
+    fn sysinfo_wait_getgroups() {
+        let mut t = TestVm::new();
+        let buf = t.data(&[0; 112]);
+        assert_eq!(t.call(nr::SYSINFO, [buf, 0, 0, 0, 0, 0]), Ok(0));
+        let total = u64::from_le_bytes(t.read(buf + 32, 8).try_into().unwrap());
+        assert_eq!(total, 4 << 30);
+        assert_eq!(t.read(buf + 104, 4), 1u32.to_le_bytes());
+        assert_eq!(
+            t.call(nr::WAIT4, [u64::MAX, 0, 0, 0, 0, 0]),
+            Err(Errno::ECHILD)
+        );
+        assert_eq!(t.call(nr::GETGROUPS, [0, 0, 0, 0, 0, 0]), Ok(0));
     }
 
     #[test]
