@@ -163,6 +163,13 @@ fn illegal_instruction_is_sigill() {
 }
 
 #[test]
+fn ebreak_is_sigtrap() {
+    let o = same_as_qemu("trap", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"before\n");
+    assert_eq!(o.status, Err(5));
+}
+
+#[test]
 fn abort_is_sigabrt() {
     let o = same_as_qemu("abort", Link::Static, &[], &[], b"");
     assert_eq!(o.stdout, b"aborting\n");
