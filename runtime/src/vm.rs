@@ -174,7 +174,8 @@ impl Vm {
         } else {
             opts.exe_name.clone()
         };
-        let proc = Process::new(mem, img.brk, &execfn);
+        let mut proc = Process::new(mem, img.brk, &execfn);
+        proc.memory_limit = opts.memory_limit;
         let aux = AuxInfo {
             phdr: img.phdr,
             phnum: img.phnum,
@@ -182,8 +183,6 @@ impl Vm {
             uid: proc.uid as u64,
             gid: proc.gid as u64,
         };
-        let mut proc = proc;
-        proc.memory_limit = opts.memory_limit;
         let st = stack::build(&mut proc.mem, layout::STACK_TOP, argv, envp, &execfn, &aux)
             .map_err(|e| match e {
                 StackError::TooBig => LoadError::ArgsTooLong,
