@@ -129,6 +129,21 @@ fn args_and_env() {
 }
 
 #[test]
+fn libc_tour() {
+    let o = same_as_qemu("libc", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.starts_with("3.141593 6.022141e+23 0.333333 0x1.999999999999ap-4\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("gmtime 1971-01-01 00:00:00 Friday\n"),
+        "{text}"
+    );
+    assert!(text.contains("upper 2\n"), "{text}");
+}
+
+#[test]
 fn malloc_heavy() {
     let o = same_as_qemu("malloc", Link::Static, &[], &[], b"");
     assert!(o.stdout.starts_with(b"checksum "));

@@ -71,14 +71,13 @@ pub fn build(name: &str, link: Link) -> PathBuf {
         }
         Link::Dynamic => {}
     }
-    let status = cmd
-        .arg("-o")
-        .arg(&tmp)
-        .arg(&src)
-        .status()
-        .unwrap_or_else(|e| {
-            panic!("cannot run the cross compiler `{CC}` ({e}); install gcc-riscv64-linux-gnu")
-        });
+    cmd.arg("-o").arg(&tmp).arg(&src);
+    if link != Link::StaticPie {
+        cmd.arg("-lm");
+    }
+    let status = cmd.status().unwrap_or_else(|e| {
+        panic!("cannot run the cross compiler `{CC}` ({e}); install gcc-riscv64-linux-gnu")
+    });
     assert!(status.success(), "{CC} failed to build {}", src.display());
     std::fs::rename(&tmp, &out).unwrap();
     out
