@@ -39,6 +39,8 @@ fn write_out(ctx: &mut Ctx, fd: i32, buf: u64, len: u64) -> SysResult {
         }
         match ctx.host.write(fd, &chunk[..n]) {
             Ok(w) => {
+                // Never trust the host to report more than it was given.
+                let w = w.min(n);
                 done += w as u64;
                 if w < n {
                     break;
@@ -64,7 +66,7 @@ fn read_in(ctx: &mut Ctx, fd: i32, buf: u64, len: u64) -> SysResult {
     if tmp.is_empty() {
         return Ok(0);
     }
-    let n = ctx.host.read(fd, &mut tmp).map_err(Errno)?;
+    let n = ctx.host.read(fd, &mut tmp).map_err(Errno)?.min(tmp.len());
     ctx.put(buf, &tmp[..n])?;
     Ok(n as u64)
 }
