@@ -166,6 +166,11 @@ pub fn chdir(ctx: &mut Ctx, a: &Args) -> SysResult {
     no_such_path(ctx, a[0])
 }
 
+/// `execve(path, argv, envp)`: no program file can exist yet.
+pub fn execve(ctx: &mut Ctx, a: &Args) -> SysResult {
+    no_such_path(ctx, a[0])
+}
+
 /// `getcwd(buf, size)`: always `/`.
 pub fn getcwd(ctx: &mut Ctx, a: &Args) -> SysResult {
     if a[1] < 2 {

@@ -118,6 +118,7 @@ syscalls! {
   214, BRK,                "brk",                mm::brk,                    Full,    [P],                Hex;
   215, MUNMAP,             "munmap",             mm::munmap,                 Full,    [P, U],             Dec;
   216, MREMAP,             "mremap",             mm::mremap,                 Partial, [P, U, U, X, P],    Hex;
+  221, EXECVE,             "execve",             fs::execve,                 Partial, [S, P, P],          Dec;
   222, MMAP,               "mmap",               mm::mmap,                   Partial, [P, U, X, X, I, X], Hex;
   226, MPROTECT,           "mprotect",           mm::mprotect,               Full,    [P, U, X],          Dec;
   227, MSYNC,              "msync",              mm::msync,                  Full,    [P, U, X],          Dec;
