@@ -117,6 +117,49 @@ mod tests {
     }
 
     #[test]
+    fn segments_sharing_a_page_get_both_permissions() {
+        // Two program headers: RX [0x10000, 0x10100) and RW [0x10100, 0x12100).
+        let mut b = tiny_elf(&[]);
+        b.truncate(elf::EHDR_SIZE + elf::PHDR_SIZE);
+        b.extend_from_slice(&[0u8; elf::PHDR_SIZE]);
+        b.resize(0x200, 0xaa);
+        b[56..58].copy_from_slice(&2u16.to_le_bytes());
+        elf::tests::set_phdr(
+            &mut b,
+            0,
+            elf::PT_LOAD,
+            PF_R | PF_X,
+            0,
+            0x10000,
+            0x100,
+            0x100,
+        );
+        elf::tests::set_phdr(
+            &mut b,
+            1,
+            elf::PT_LOAD,
+            PF_R | PF_W,
+            0x100,
+            0x10100,
+            0x100,
+            0x2000,
+        );
+        let e = elf::parse(&b).unwrap();
+        let mut mem = AddressSpace::new();
+        let img = load(&mut mem, &e, &b).unwrap();
+        assert_eq!(img.brk, 0x13000);
+        // The shared page holds both segments' bytes and allows RWX.
+        assert_eq!(mem.load_u8(0x100ff).unwrap(), 0xaa);
+        assert_eq!(mem.load_u8(0x10100).unwrap(), 0xaa);
+        mem.store_u8(0x10200, 1).unwrap();
+        assert!(mem.fetch_u16(0x10000).is_ok());
+        // Past the shared page: RW only.
+        mem.store_u8(0x11000, 1).unwrap();
+        assert!(mem.fetch_u16(0x11000).is_err());
+        assert_eq!(mem.load_u8(0x120ff).unwrap(), 0);
+    }
+
+    #[test]
     fn loads_pie_at_base_with_bss() {
         let mut bytes = tiny_elf(&[1, 2, 3, 4]);
         bytes[16] = elf::ET_DYN as u8;
