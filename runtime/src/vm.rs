@@ -209,6 +209,19 @@ impl Vm {
         if self.state != RunState::Running {
             return self.state;
         }
+        let state = self.run_slice(host, budget);
+        if self.strace {
+            // strace's closing line.
+            match state {
+                RunState::Exited(c) => host.log(&format!("+++ exited with {c} +++")),
+                RunState::Killed(s) => host.log(&format!("+++ killed by {} +++", signal::name(s))),
+                RunState::Running => {}
+            }
+        }
+        state
+    }
+
+    fn run_slice(&mut self, host: &mut dyn Host, budget: u64) -> RunState {
         if let Some(addr) = self.random_pending.take() {
             let mut r = [0u8; 16];
             host.random(&mut r);
