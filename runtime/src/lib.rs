@@ -15,8 +15,10 @@
 //! while vm.run(&mut host, 1 << 24) == RunState::Running {}
 //! ```
 //!
-//! Not yet: dynamic linking, files, processes, threads, signal delivery to
-//! handlers (dispositions are stored; see [`syscall::signal`]).
+//! Not yet: dynamic linking, files (the [`vfs`] exists but is not wired to
+//! the syscalls yet: the file system the guest sees is empty), processes,
+//! threads, signal delivery to handlers (dispositions are stored; see
+//! [`syscall::signal`]).
 
 pub mod elf;
 pub mod errno;
@@ -27,6 +29,7 @@ pub mod signal;
 pub mod stack;
 pub mod syscall;
 pub mod task;
+pub mod vfs;
 pub mod vm;
 
 pub use errno::Errno;
