@@ -52,6 +52,7 @@
 //! names are arbitrary bytes except `/` and NUL.
 
 pub mod abi;
+pub mod devfs;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
@@ -388,6 +389,14 @@ pub trait FileSystem {
         -> VfsResult<()>;
     /// The target of a symlink (EINVAL for other types).
     fn readlink(&self, ino: Ino) -> VfsResult<Vec<u8>>;
+    /// `open` of `ino` (not O_PATH) passed the VFS's checks; the file system
+    /// may still refuse (a device with no backing, as `/dev/tty` without a
+    /// controlling terminal: ENXIO) or prepare I/O (a host file handle).
+    /// `flags` are the open flags. The default accepts.
+    fn open(&self, ino: Ino, flags: u32) -> VfsResult<()> {
+        let _ = (ino, flags);
+        Ok(())
+    }
     /// Read at `off`; returns bytes read (0 at or past end of file).
     fn read(&self, ino: Ino, off: u64, buf: &mut [u8]) -> VfsResult<usize>;
     /// Write at `off`, growing the file; returns bytes written.

@@ -146,6 +146,9 @@ impl Vfs {
             if flags & O_NOATIME != 0 && ctx.cred.uid != 0 && ctx.cred.uid != st.uid {
                 return Err(Errno::EPERM);
             }
+        }
+        v.fs().open(v.ino(), flags)?;
+        if !created {
             if flags & O_TRUNC != 0 && kind == FileType::Regular {
                 let now = Some(SetTime::Now);
                 let attr = SetAttr {
