@@ -5,8 +5,9 @@
 //!   based like Linux's `inode_operations` (lookup a name in a directory
 //!   inode, create, unlink, rename, read/write at an offset...). It knows
 //!   nothing of paths, mounts, credentials or file descriptors. [`memfs`] is
-//!   the in-memory implementation; `/proc`, `/dev` and a host-directory fs
-//!   will implement it too.
+//!   the in-memory implementation, [`devfs`] the guest's `/dev` (its
+//!   `read`/`write` are the devices), `hostfs` (native builds) a host
+//!   directory confined to itself; `/proc` will implement it too.
 //! - [`mount`]: the mount table ([`Vfs`]) and [`Vnode`], a counted reference
 //!   to an inode of a mounted file system.
 //! - [`path`]: `namei`, path resolution (root/cwd, `..`, symlinks, mounts,
@@ -56,6 +57,10 @@ pub mod devfs;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod hostfs;
+#[cfg(not(target_arch = "wasm32"))]
+mod hostfs_node;
 pub mod memfs;
 pub mod mount;
 pub mod ops;

@@ -148,16 +148,14 @@ impl Vfs {
             }
         }
         v.fs().open(v.ino(), flags)?;
-        if !created {
-            if flags & O_TRUNC != 0 && kind == FileType::Regular {
-                let now = Some(SetTime::Now);
-                let attr = SetAttr {
-                    size: Some(0),
-                    mtime: now,
-                    ..SetAttr::default()
-                };
-                v.fs().setattr(v.ino(), &attr)?;
-            }
+        if !created && flags & O_TRUNC != 0 && kind == FileType::Regular {
+            let now = Some(SetTime::Now);
+            let attr = SetAttr {
+                size: Some(0),
+                mtime: now,
+                ..SetAttr::default()
+            };
+            v.fs().setattr(v.ino(), &attr)?;
         }
         Ok(OpenFile::new(v, kind, flags))
     }
