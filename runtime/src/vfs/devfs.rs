@@ -386,7 +386,6 @@ impl FileSystem for DevFs {
     fn write(&self, ino: Ino, _off: u64, buf: &[u8]) -> VfsResult<usize> {
         match Self::entry(ino)?.kind {
             Kind::Null | Kind::Zero | Kind::Random => Ok(buf.len()),
-            Kind::Full if buf.is_empty() => Ok(0),
             Kind::Full => Err(Errno::ENOSPC),
             Kind::Tty => match self.tty.borrow_mut().as_mut() {
                 Some(t) => t.write(buf),

@@ -6,7 +6,7 @@
 //! `lookup`, so HostFs only ever joins single checked names (never `.`,
 //! `..`, or anything with `/`) to paths it has verified, and never follows a
 //! host symlink itself: `lstat` everywhere, `O_NOFOLLOW` plus an `fstat`
-//! identity check when opening (see [`hostfs_node`](super::hostfs_node)). A
+//! identity check when opening (see `hostfs_node.rs`). A
 //! host symlink is shown to the guest as a symlink; the VFS resolves its
 //! target in the guest namespace, so `../../etc/passwd` stops at the served
 //! root and `/etc/passwd` restarts there. `..` of the root is the root (and
@@ -21,9 +21,9 @@
 //!   (a guest must not plant setuid files on the host).
 //! - Inode numbers: host `(dev, ino)` pairs mapped to small numbers in order
 //!   of discovery, stable for the life of the file system (root is 1).
-//! - Directory listings are sorted by name; a listing started at position 0
-//!   is snapshotted so resumed `getdents` calls stay consistent (entries
-//!   removed since are skipped; new ones appear after a rewind).
+//! - Directory listings are sorted by name, with positions that stay valid
+//!   while other entries come and go (names seen later are listed after the
+//!   first ones).
 //! - Only regular files, directories and symlinks are created (device nodes,
 //!   FIFOs and sockets: EPERM); host FIFOs/devices/sockets exist in listings
 //!   and `stat` but opening them is ENXIO (their I/O is not proxied).
@@ -43,7 +43,7 @@
 //! still stops file I/O through a swapped path.
 
 use super::hostfs_node::{
-    check_name, errno, key, lstat, open_file, Table, O_NOFOLLOW, O_NONBLOCK, ROOT,
+    check_name, errno, key, lstat, open_file, Dirents, Table, O_NOFOLLOW, O_NONBLOCK, ROOT,
 };
 use super::*;
 use std::cell::RefCell;
@@ -85,9 +85,12 @@ fn host(name: &[u8]) -> &OsStr {
 impl HostFs {
     /// Serve the directory `root` (ENOENT/ENOTDIR if it is not one), with
     /// every file presented as owned by `owner` (uid, gid).
+    /// The root path itself may go through host symlinks (it is the host
+    /// user's choice); it is canonicalized once, here.
     pub fn new(root: &Path, read_only: bool, owner: (u32, u32)) -> VfsResult<HostFs> {
+        let root = std::fs::canonicalize(root).map_err(errno)?;
         Ok(HostFs {
-            t: RefCell::new(Table::new(root.to_path_buf())?),
+            t: RefCell::new(Table::new(root)?),
             read_only,
             owner,
         })
@@ -241,7 +244,7 @@ impl FileSystem for HostFs {
             if n.refs == 0 {
                 n.rd = None;
                 n.wr = None;
-                n.listing = None;
+                n.dirents = None;
             }
         }
     }
@@ -481,23 +484,20 @@ impl FileSystem for HostFs {
             return Err(Errno::ENOTDIR);
         }
         let parent = self.lookup(dir, b"..")?;
-        let snapshot = self.t.borrow().node(dir)?.listing.clone();
-        let names = match snapshot {
-            Some(l) if pos != 0 => l,
-            _ => {
-                let mut names = Vec::new();
-                for e in std::fs::read_dir(&dp).map_err(errno)? {
-                    names.push(e.map_err(errno)?.file_name().as_bytes().to_vec());
-                }
-                names.sort();
-                let names = Rc::new(names);
-                let mut t = self.t.borrow_mut();
-                let n = t.node_mut(dir)?;
-                if n.refs > 0 {
-                    n.listing = Some(names.clone());
-                }
-                names
+        let mut names = Vec::new();
+        for e in std::fs::read_dir(&dp).map_err(errno)? {
+            names.push(e.map_err(errno)?.file_name().as_bytes().to_vec());
+        }
+        let entries = {
+            let mut t = self.t.borrow_mut();
+            let n = t.node_mut(dir)?;
+            let d = n.dirents.get_or_insert_with(|| Dirents::new(2));
+            d.refresh(names);
+            let entries = d.from(pos);
+            if n.refs == 0 {
+                n.dirents = None;
             }
+            entries
         };
         let dots = [(dir, &b"."[..]), (parent, &b".."[..])];
         for (i, (ino, name)) in dots.into_iter().enumerate() {
@@ -521,25 +521,23 @@ impl FileSystem for HostFs {
             .path
             .clone()
             .ok_or(Errno::ENOENT)?;
-        let first = usize::try_from(pos.saturating_sub(2)).unwrap_or(usize::MAX);
-        for (i, name) in names.iter().enumerate().skip(first) {
-            if check_name(name).is_err() {
+        for (p, name) in entries {
+            if check_name(&name).is_err() {
                 continue;
             }
-            // Removed since the snapshot: skip.
-            let Ok(md) = lstat(&dp.join(host(name))) else {
+            // Removed since `read_dir`: skip.
+            let Ok(md) = lstat(&dp.join(host(&name))) else {
                 continue;
             };
             let mut comps = dcomps.clone();
             comps.push(name.clone());
             let ino = self.t.borrow_mut().intern(&md, comps);
             let kind = FileType::from_mode(md.mode()).unwrap_or(FileType::Regular);
-            let next = i as u64 + 3;
             if !sink(DirEntry {
                 ino,
                 kind,
-                name,
-                next,
+                name: &name,
+                next: p + 1,
             }) {
                 break;
             }

@@ -12,7 +12,7 @@
 //! Files are opened with `O_NOFOLLOW` and re-checked with `fstat`.
 
 use super::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, Metadata, OpenOptions};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
@@ -134,8 +134,8 @@ pub(super) struct Node {
     pub(super) rd: Option<Rc<File>>,
     /// Write handle (regular files, while referenced).
     pub(super) wr: Option<Rc<File>>,
-    /// A sorted snapshot of the names in a directory, for resumed readdir.
-    pub(super) listing: Option<Rc<Vec<Vec<u8>>>>,
+    /// A directory's readdir positions (while referenced).
+    pub(super) dirents: Option<Dirents>,
 }
 
 /// The inode table.
@@ -262,7 +262,61 @@ impl Node {
             refs: 0,
             rd: None,
             wr: None,
-            listing: None,
+            dirents: None,
         }
+    }
+}
+
+/// Stable readdir positions for a host directory, like memfs's: each name
+/// gets a position when first seen (the first listing in sorted order, later
+/// arrivals after it, sorted among themselves) and keeps it while it exists,
+/// so a resumed `getdents` neither skips nor repeats entries when others are
+/// added or removed, and concurrent readers do not disturb each other.
+pub(super) struct Dirents {
+    by_pos: BTreeMap<u64, Vec<u8>>,
+    by_name: HashMap<Vec<u8>, u64>,
+    next: u64,
+}
+
+impl Dirents {
+    /// Empty; real entries start at position `first` (after `.` and `..`).
+    pub(super) fn new(first: u64) -> Dirents {
+        Dirents {
+            by_pos: BTreeMap::new(),
+            by_name: HashMap::new(),
+            next: first,
+        }
+    }
+
+    /// Bring the positions up to date with the host's current `names`.
+    pub(super) fn refresh(&mut self, mut names: Vec<Vec<u8>>) {
+        let present: HashSet<&[u8]> = names.iter().map(|n| &n[..]).collect();
+        let gone: Vec<u64> = self
+            .by_pos
+            .iter()
+            .filter(|(_, n)| !present.contains(&n[..]))
+            .map(|(&p, _)| p)
+            .collect();
+        for p in gone {
+            if let Some(n) = self.by_pos.remove(&p) {
+                self.by_name.remove(&n);
+            }
+        }
+        names.sort();
+        for n in names {
+            if !self.by_name.contains_key(&n) {
+                self.by_name.insert(n.clone(), self.next);
+                self.by_pos.insert(self.next, n);
+                self.next += 1;
+            }
+        }
+    }
+
+    /// Entries at positions `>= pos`, in position order.
+    pub(super) fn from(&self, pos: u64) -> Vec<(u64, Vec<u8>)> {
+        self.by_pos
+            .range(pos..)
+            .map(|(&p, n)| (p, n.clone()))
+            .collect()
     }
 }
