@@ -31,6 +31,8 @@
 //! - A read-only HostFs refuses every modification with EROFS by itself, in
 //!   addition to the mount's read-only flag (mount it with both so the VFS's
 //!   EEXIST-before-EROFS ordering holds).
+//! - Guest symlinks are stored verbatim, absolute targets included: they
+//!   mean guest paths (a host process following them is on its own).
 //! - Open files hold host file handles, so an unlinked file stays readable;
 //!   a removed directory, unlike memfs, is simply gone (ENOENT).
 //!
@@ -155,6 +157,16 @@ impl HostFs {
     /// A handle for I/O on regular file `ino` (cached while referenced).
     fn handle(&self, ino: Ino, write: bool) -> VfsResult<Rc<File>> {
         let mut t = self.t.borrow_mut();
+        if let Some((_, f)) = t.fresh.take_if(|(i, _)| *i == ino) {
+            let n = t.node_mut(ino)?;
+            if n.refs > 0 {
+                n.rd.get_or_insert_with(|| f.clone());
+                n.wr.get_or_insert_with(|| f.clone());
+            } else {
+                t.fresh = Some((ino, f.clone()));
+            }
+            return Ok(f);
+        }
         let n = t.node(ino)?;
         if let Some(f) = if write { &n.wr } else { &n.rd } {
             return Ok(f.clone());
@@ -315,6 +327,7 @@ impl FileSystem for HostFs {
         }
         let (p, comps) = self.child(dir, name)?;
         let f = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
             .mode(node.mode & 0o777)
@@ -323,7 +336,9 @@ impl FileSystem for HostFs {
             .map_err(errno)?;
         let perms = std::fs::Permissions::from_mode(node.mode & HOST_PERMS);
         f.set_permissions(perms).map_err(errno)?;
-        self.created(&p, comps)
+        let ino = self.created(&p, comps)?;
+        self.t.borrow_mut().fresh = Some((ino, Rc::new(f)));
+        Ok(ino)
     }
 
     fn mkdir(&self, dir: Ino, name: &[u8], node: &NewNode) -> VfsResult<Ino> {

@@ -148,6 +148,9 @@ pub(super) struct Table {
     pub(super) nodes: HashMap<Ino, Node>,
     /// Next number to hand out.
     pub(super) next: Ino,
+    /// The read-write handle of the file `create` just made, for the `open`
+    /// that follows (its mode may not allow reopening, as `O_CREAT` with 0444).
+    pub(super) fresh: Option<(Ino, Rc<File>)>,
 }
 
 impl Table {
@@ -162,6 +165,7 @@ impl Table {
             by_key: HashMap::new(),
             nodes: HashMap::new(),
             next: ROOT + 1,
+            fresh: None,
         };
         t.by_key.insert(key(&md), ROOT);
         t.nodes.insert(ROOT, Node::new(key(&md), Vec::new()));

@@ -374,3 +374,74 @@ fn read_write_round_trips_to_the_host() {
     assert!(kinds.contains(&(b"zz".to_vec(), FileType::Regular)));
     assert!(kinds.contains(&(b"etc".to_vec(), FileType::Directory)));
 }
+
+#[test]
+fn created_read_only_file_is_writable_through_its_open() {
+    let (_t, srv) = tree();
+    let g = Guest::new(&srv, false);
+    let (ctx, r) = (g.ctx(), &g.root);
+    let f = g
+        .vfs
+        .open(&ctx, r, b"/ro", O_RDWR | O_CREAT | O_EXCL, 0o444)
+        .unwrap();
+    assert_eq!(f.write(b"data"), Ok(4));
+    assert_eq!(f.pread(&mut [0; 4], 0), Ok(4));
+    assert_eq!(fs::read(srv.join("ro")).unwrap(), b"data");
+    assert_eq!(fs::metadata(srv.join("ro")).unwrap().mode() & 0o7777, 0o444);
+}
+
+#[test]
+fn mounted_below_a_guest_root() {
+    let (_t, srv) = tree();
+    let mem = Rc::new(super::super::memfs::MemFs::new(Box::new(|| {
+        Timespec::new(1, 0)
+    })));
+    let mut vfs = Vfs::new(mem.clone());
+    let dir = NewNode {
+        mode: mode::S_IFDIR | 0o755,
+        uid: 0,
+        gid: 0,
+        rdev: 0,
+    };
+    let etc = mem.mkdir(1, b"etc", &dir).unwrap();
+    let pw = mem.create(etc, b"passwd", &reg(0o644)).unwrap();
+    mem.write(pw, 0, b"guest root").unwrap();
+    let mnt = mem.mkdir(1, b"mnt", &dir).unwrap();
+    let host = Rc::new(HostFs::new(&srv, true, (1000, 1000)).unwrap());
+    let ro = MountFlags {
+        read_only: true,
+        ..MountFlags::default()
+    };
+    vfs.mount(&vfs.root().with_ino(mnt), host, ro).unwrap();
+    let (root, cred) = (vfs.root(), Cred::user(1000, 1000));
+    let ctx = Ctx {
+        root: &root,
+        cred: &cred,
+    };
+    let read = |p: &[u8]| -> VfsResult<Vec<u8>> {
+        let f = vfs.open(&ctx, &root, p, O_RDONLY, 0)?;
+        let mut buf = vec![0u8; 32];
+        let n = f.read(&mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    };
+    assert_eq!(read(b"/mnt/a/f").unwrap(), b"hello");
+    assert_eq!(
+        read(b"/mnt/abs").unwrap(),
+        b"guest root",
+        "absolute: the guest's root"
+    );
+    assert_eq!(
+        read(b"/mnt/up").unwrap(),
+        b"guest root",
+        "`..` leaves the mount upward"
+    );
+    assert_eq!(read(b"/mnt/esc").unwrap_err(), Errno::ENOENT);
+    let st = vfs.stat(&ctx, &root, b"/mnt/a/f", true).unwrap();
+    assert_eq!((st.uid, st.gid), (1000, 1000), "owned by the given owner");
+    assert_eq!(
+        vfs.open(&ctx, &root, b"/mnt/x", O_WRONLY | O_CREAT, 0o644)
+            .unwrap_err(),
+        Errno::EROFS
+    );
+}
