@@ -71,13 +71,17 @@ fn ts(sec: i64, nsec: i64) -> Timespec {
     Timespec::new(sec, nsec.clamp(0, 999_999_999) as u32)
 }
 
-fn to_system_time(t: Timespec) -> SystemTime {
-    let nanos = Duration::from_nanos(t.nsec as u64);
-    if t.sec >= 0 {
-        UNIX_EPOCH + Duration::from_secs(t.sec as u64) + nanos
+/// A guest time as a host time (EINVAL if the host cannot represent it).
+fn to_system_time(t: Timespec) -> VfsResult<SystemTime> {
+    let secs = Duration::from_secs(t.sec.unsigned_abs());
+    let whole = if t.sec >= 0 {
+        UNIX_EPOCH.checked_add(secs)
     } else {
-        UNIX_EPOCH - Duration::from_secs(t.sec.unsigned_abs()) + nanos
-    }
+        UNIX_EPOCH.checked_sub(secs)
+    };
+    whole
+        .and_then(|w| w.checked_add(Duration::from_nanos(t.nsec as u64)))
+        .ok_or(Errno::EINVAL)
 }
 
 fn host(name: &[u8]) -> &OsStr {
@@ -221,15 +225,15 @@ impl HostFs {
             return Err(Errno::ENOENT);
         }
         let at = |t: SetTime| match t {
-            SetTime::Now => SystemTime::now(),
+            SetTime::Now => Ok(SystemTime::now()),
             SetTime::At(t) => to_system_time(t),
         };
         let mut times = std::fs::FileTimes::new();
         if let Some(t) = a.atime {
-            times = times.set_accessed(at(t));
+            times = times.set_accessed(at(t)?);
         }
         if let Some(t) = a.mtime {
-            times = times.set_modified(at(t));
+            times = times.set_modified(at(t)?);
         }
         f.set_times(times).map_err(errno)
     }

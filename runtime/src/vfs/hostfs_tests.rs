@@ -327,6 +327,16 @@ fn read_write_round_trips_to_the_host() {
     g.vfs.utimens(c, &h, None, Some(SetTime::At(t))).unwrap();
     assert_eq!(h.stat().unwrap().mtime, t);
     assert_eq!(fs::metadata(srv.join("hard")).unwrap().mtime(), 1_000_000);
+    for sec in [i64::MAX, i64::MIN] {
+        let far = Some(SetTime::At(Timespec::new(sec, 999_999_999)));
+        let r = g.vfs.utimens(c, &h, far, None);
+        assert!(matches!(r, Ok(()) | Err(Errno::EINVAL)), "{r:?}: no panic");
+    }
+    let early = Timespec::new(-86_400, 250);
+    g.vfs
+        .utimens(c, &h, Some(SetTime::At(early)), None)
+        .unwrap();
+    assert_eq!(h.stat().unwrap().atime, early);
     assert_eq!(
         g.vfs.mknod(&ctx, r, b"/fifo", mode::S_IFIFO | 0o644, 0),
         Err(Errno::EPERM)
