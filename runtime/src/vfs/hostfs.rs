@@ -36,6 +36,14 @@
 //! - Open files hold host file handles, so an unlinked file stays readable;
 //!   a removed directory, unlike memfs, is simply gone (ENOENT).
 //!
+//! Wiring: `--root DIR` is `Vfs::new(Rc::new(HostFs::new(dir, false, owner)?))`;
+//! `--mount HOST:GUEST[:ro]` is `vfs.mount(&guest_dir, Rc::new(HostFs::new(
+//! host, ro, owner)?), MountFlags { read_only: ro, .. })`.
+//!
+//! Cost: every operation by path re-checks the inode's host path with one
+//! `lstat` per component (the price of confinement without `openat`); I/O
+//! on open files goes straight to the cached host handle.
+//!
 //! Rejected alternative: `openat`-style resolution holding a host directory
 //! descriptor per inode (immune to host-side races, but it needs `libc` and
 //! one descriptor per visited directory). Here a host process racing to swap
