@@ -16,9 +16,8 @@
 # Per scenario: the scenarios are copied into IMAGE/scenarios/; for each emulator
 # a fresh scratch directory IMAGE/tmp/bbtest-NAME (guest /tmp/bbtest-NAME) is
 # made, holding a marker file .bbtest, and the emulator is started (from the
-# current directory) with a minimal environment: PATH, BB_IMAGE and
-# BB_GUEST_CWD=/tmp/bbtest-NAME (qemu-guest.sh starts the guest there; another
-# emulator may start it anywhere: the scenario prologue then changes to it). Its stdout, stderr and exit status are compared between
+# current directory) with a minimal environment: PATH and BB_IMAGE. The
+# scenario's prologue (scenarios/lib.sh) changes to /tmp/bbtest-NAME itself. Its stdout, stderr and exit status are compared between
 # the two emulators (unified diff on mismatch), and with the golden files
 # tests/busybox/expected/NAME.{out,err,status} (so a scenario that prints the
 # wrong thing fails even when both emulators agree). Prints "N passed, M failed"
@@ -72,8 +71,7 @@ run_one() {
     mkdir -p "$scratch"
     : >"$scratch/.bbtest"
     # shellcheck disable=SC2086 # EMU is a command prefix: split it
-    env -i PATH="$PATH" BB_IMAGE="$image" BB_GUEST_CWD="/tmp/bbtest-$name" \
-        $emu /bin/sh "/scenarios/$name.sh" </dev/null >"$dest.out" 2>"$dest.err" || status=$?
+    env -i PATH="$PATH" BB_IMAGE="$image" $emu /bin/sh "/scenarios/$name.sh" </dev/null >"$dest.out" 2>"$dest.err" || status=$?
     echo "$status" >"$dest.status"
     rm -rf "$scratch"
 }
@@ -81,7 +79,6 @@ run_one() {
 # same LABEL A B: compare two files, print a unified diff if they differ.
 same() {
     if cmp -s "$2" "$3"; then return 0; fi
-    echo "--- $1"
     diff -u --label "$1 ($(basename "$(dirname "$2")"))" --label "$1 ($(basename "$(dirname "$3")"))" \
         "$2" "$3" | head -n 80 || true
     return 1

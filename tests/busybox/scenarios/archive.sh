@@ -1,6 +1,6 @@
 # archive: tar (create, list, extract), gzip/gunzip/zcat (round trip and
 # exact output bytes), bzip2, cpio, checksums (sha256sum, sha1sum, md5sum,
-# cksum, sum), cmp, base64, uuencode, od, hexdump.
+# crc32), cmp, base64, uuencode, od, hexdump.
 . /scenarios/lib.sh
 
 mkdir -p src/sub
@@ -15,8 +15,7 @@ md5sum src/numbers src/bin
 sha1sum src/sub/text
 printf '' | sha256sum
 echo abc | md5sum
-cksum src/numbers
-sum src/numbers
+crc32 src/numbers
 sha256sum src/numbers src/sub/text >sums
 sha256sum -c sums
 echo tampered >>src/sub/text

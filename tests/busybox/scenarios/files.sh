@@ -1,5 +1,5 @@
 # files: mkdir -p, touch -d, ls -l, stat -c, chmod, cp -a, mv, ln -s,
-# readlink, find (-name, -type, -exec), xargs, du -b, split, mktemp, rm,
+# readlink, find (-name, -type, -exec), xargs, du -b, mktemp, rm,
 # rmdir, basename, dirname, truncate, dd, which.
 . /scenarios/lib.sh
 
@@ -91,7 +91,7 @@ printf 'a b\nc\n' | xargs -n 1 echo item
 printf 'one\0two words\0' | xargs -0 -n 1 echo arg
 seq 1 5 | xargs -I{} echo 'n={}'
 echo x y z | xargs sh -c 'echo "$# args: $*"' argv0
-echo '# du split mktemp'
+echo '# du mktemp'
 du -sb proj/src/main.c
 dd if=/dev/zero of=zeros bs=100 count=3 2>/dev/null
 du -b zeros
@@ -100,11 +100,6 @@ stat -c %s sized
 truncate -s 10 sized
 stat -c %s sized
 seq 1 10 >ten
-split -l 4 ten part-
-ls part-*
-cat part-ac
-split -b 5 ten bytes-
-ls bytes-* | wc -l
 t=$(mktemp ./tmp.XXXXXX)
 case "$t" in ./tmp.??????) [ -f "$t" ] && echo mktemp-file-ok ;; *) echo "bad mktemp $t" ;; esac
 d=$(mktemp -d ./dir.XXXXXX)

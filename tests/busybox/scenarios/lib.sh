@@ -4,12 +4,9 @@
 #
 # It fixes everything the host could otherwise leak into the output: PATH,
 # HOME, the time zone (a POSIX TZ string, so no zoneinfo file is looked up),
-# the locale and the umask. Then it enters a fresh, empty work directory:
-# the runner makes /tmp/bbtest-NAME (with a marker file .bbtest) inside the
-# image and starts the emulator with that as its current directory. An
-# emulator that starts the guest elsewhere (e.g. in /) gets there by the guest
-# path. Scenarios use relative paths only: under qemu-user the current
-# directory is a host path, so absolute guest paths are for reading only.
+# the locale and the umask. Then it enters a fresh, empty work directory
+# under /tmp/bbtest-NAME, which the runner makes inside the image (with a
+# marker file .bbtest). Scenarios print relative paths only, never `pwd`.
 # Not to be run on its own.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TZ=UTC0 LC_ALL=C TMPDIR=.
@@ -17,12 +14,10 @@ umask 022
 
 bb_name=${0##*/}
 bb_name=${bb_name%.sh}
-if [ ! -e .bbtest ]; then
-    cd "/tmp/bbtest-$bb_name" 2>/dev/null && [ -e .bbtest ] || {
-        echo "lib.sh: no scratch directory /tmp/bbtest-$bb_name (run via tests/busybox/run.sh)" >&2
-        exit 99
-    }
-fi
+cd "/tmp/bbtest-$bb_name" 2>/dev/null && [ -e .bbtest ] || {
+    echo "lib.sh: no scratch directory /tmp/bbtest-$bb_name (run via tests/busybox/run.sh)" >&2
+    exit 99
+}
 mkdir w && cd w || exit 99
 
 bb_fail=0

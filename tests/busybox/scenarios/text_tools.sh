@@ -1,5 +1,5 @@
 # text_tools: sort, uniq, sed, awk, grep, cut, tr, wc, head, tail, tac, rev,
-# nl, fold, paste, comm, seq, expr, yes, printf, expand, tee, dos2unix.
+# nl, fold, paste, seq, expr, yes, printf, expand, tee, dos2unix.
 . /scenarios/lib.sh
 
 cat >data.txt <<'EOF'
@@ -98,15 +98,16 @@ nl data.txt | head -n 2
 nl -b a -s: data.txt | tail -n 1
 echo 'the quick brown fox jumps over the lazy dog' | fold -w 10
 echo 'the quick brown fox jumps over the lazy dog' | fold -s -w 10
-echo '# paste comm seq expr yes'
+echo '# paste seq expr yes'
 seq 1 3 >n1
 seq 4 6 >n2
 paste n1 n2
 paste -d, -s n1
 printf 'a\nb\nc\nd\n' >c1
 printf 'b\nd\ne\n' >c2
-comm c1 c2
-comm -12 c1 c2
+grep -Fx -f c2 c1 | tr '\n' ' '
+grep -vFx -f c2 c1 | tr '\n' ' '
+echo
 seq 5 | tr '\n' ' '
 seq 2 3 11 | tr '\n' ' '
 seq 3 -1 1 | tr '\n' ' '
