@@ -4,8 +4,8 @@
 #
 # A static, approximate count: every scenario line is cut at the shell's
 # command separators (| ; && || $( ( { ` and then/do/else/!), and at the
-# places where a tool runs another command (xargs, find -exec, timeout,
-# nice); the first word of each piece, after any VAR=value assignments, is a
+# places where a tool runs another command (xargs, find -exec, timeout);
+# the first word of each piece, after any VAR=value assignments, is a
 # command. Those that are applets of the image's busybox are listed (shell
 # builtins such as echo, test, kill or printf count when busybox also has
 # them as applets). Rejected alternative: tracing with `set -x`, which only
@@ -18,7 +18,7 @@ applets=$(find "$image/usr/bin" "$image/usr/sbin" -maxdepth 1 -type l -lname '*b
 [ -n "$applets" ] || { echo "coverage.sh: no busybox applet links in $image" >&2; exit 1; }
 used=$(
     grep -hv '^[[:space:]]*#' "$here"/scenarios/*.sh |
-        sed -E 's/\$\(|`|\|\||&&|[|;({!]|\bthen\b|\bdo\b|\belse\b|\bxargs( +-[-a-zA-Z0-9{}]+( +[0-9]+)?)*|-exec|\btimeout +[0-9.]+|\bnice( +-n +[0-9]+)?/\n/g' |
+        sed -E 's/\$\(|`|\|\||&&|[|;({!]|\bthen\b|\bdo\b|\belse\b|-exec/\n/g; s/\b(xargs)( +-[-a-zA-Z0-9{}]+( +[0-9]+)?)*|\b(timeout) +[0-9.]+/\1\4\n/g' |
         sed -E 's/^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*=[^ ]* +)*//; s/[[:space:]].*//; s/^\\//' |
         grep -E '^[][a-z0-9_.-]+$' | sort -u
 )

@@ -61,7 +61,7 @@ done
 rm -rf "$image/scenarios"
 cp -R "$here/scenarios" "$image/scenarios"
 out=$(mktemp -d "${TMPDIR:-/tmp}/bbsuite.XXXXXX")
-trap 'rm -rf "$out"; rm -rf "$image"/tmp/bbtest-*' EXIT
+trap 'rm -rf "$out" "$image/scenarios" "$image"/tmp/bbtest-*' EXIT
 
 # run_one EMU NAME DEST: run scenario NAME under the command prefix EMU,
 # leaving DEST.out, DEST.err and DEST.status.
