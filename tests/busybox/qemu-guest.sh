@@ -71,7 +71,9 @@ command -v qemu-riscv64 >/dev/null || die "qemu-riscv64 not found"
 unshare -Urm true 2>/dev/null ||
     die "cannot create a user namespace (unprivileged user namespaces disabled?)"
 t=$(mktemp -d "${TMPDIR:-/tmp}/qemu-guest.XXXXXX")
+trap 'rmdir "$t"' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 status=0
 unshare -Urm "$here/qemu-guest.sh" --in-namespace "$img" "$t" "$@" || status=$?
-rmdir "$t"
 exit "$status"

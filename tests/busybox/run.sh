@@ -3,13 +3,14 @@
 # and compare them byte for byte, and with the committed golden output.
 #
 # Usage: tests/busybox/run.sh --expect "EMU_A" --actual "EMU_B" [--image DIR]
-#                             [--bless] [-v] [SCENARIO...]
+#                             [--bless] [--timeout SECS] [-v] [SCENARIO...]
 #   EMU_A, EMU_B  command prefixes; a scenario runs as `$EMU /bin/sh /scenarios/NAME.sh`,
 #                 with the guest paths resolved in the image, e.g.
 #                 "tests/busybox/qemu-guest.sh" (qemu-riscv64, the oracle) or
 #                 "node js/bin/nanovm.mjs run --root build/image --"
 #   --image DIR   the guest root (default build/image); exported as BB_IMAGE
 #   --bless       write the oracle's (EMU_A's) results as the golden files
+#   --timeout S   kill a scenario run after S seconds (default 120; status 124)
 #   -v            also print the scenarios that pass
 #   SCENARIO      names (default: every tests/busybox/scenarios/*.sh but lib.sh)
 #
@@ -26,7 +27,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-expect="" actual="" image=$repo/build/image bless=0 verbose=0
+expect="" actual="" image=$repo/build/image bless=0 verbose=0 limit=120
 names=()
 usage() { sed -n '/^# Usage:/,/^# last;/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
     --actual) actual=${2:?}; shift 2 ;;
     --image) image=${2:?}; shift 2 ;;
     --bless) bless=1; shift ;;
+    --timeout) limit=${2:?}; shift 2 ;;
     -v) verbose=1; shift ;;
     -h | --help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
@@ -71,7 +73,8 @@ run_one() {
     mkdir -p "$scratch"
     : >"$scratch/.bbtest"
     # shellcheck disable=SC2086 # EMU is a command prefix: split it
-    env -i PATH="$PATH" BB_IMAGE="$image" $emu /bin/sh "/scenarios/$name.sh" </dev/null >"$dest.out" 2>"$dest.err" || status=$?
+    timeout -k 5 "$limit" env -i PATH="$PATH" BB_IMAGE="$image" $emu /bin/sh "/scenarios/$name.sh" \
+        </dev/null >"$dest.out" 2>"$dest.err" || status=$?
     echo "$status" >"$dest.status"
     rm -rf "$scratch"
 }
