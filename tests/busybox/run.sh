@@ -3,14 +3,16 @@
 # and compare them byte for byte, and with the committed golden output.
 #
 # Usage: tests/busybox/run.sh --expect "EMU_A" --actual "EMU_B" [--image DIR]
-#                             [--bless] [--timeout SECS] [-v] [SCENARIO...]
+#                             [--bless] [--timeout SECS] [-j N] [-v] [SCENARIO...]
 #   EMU_A, EMU_B  command prefixes; a scenario runs as `$EMU /bin/sh /scenarios/NAME.sh`,
 #                 with the guest paths resolved in the image, e.g.
 #                 "tests/busybox/qemu-guest.sh" (qemu-riscv64, the oracle) or
 #                 "node js/bin/nanovm.mjs run --root build/image --"
 #   --image DIR   the guest root (default build/image); exported as BB_IMAGE
 #   --bless       write the oracle's (EMU_A's) results as the golden files
+#                 (not for a scenario that printed nothing: that one fails)
 #   --timeout S   kill a scenario run after S seconds (default 120; status 124)
+#   -j N          run N scenarios at a time (default 1)
 #   -v            also print the scenarios that pass
 #   SCENARIO      names (default: every tests/busybox/scenarios/*.sh but lib.sh)
 #
@@ -27,7 +29,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-expect="" actual="" image=$repo/build/image bless=0 verbose=0 limit=120
+expect="" actual="" image=$repo/build/image bless=0 verbose=0 limit=120 jobs=1
 names=()
 usage() { sed -n '/^# Usage:/,/^# last;/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --image) image=${2:?}; shift 2 ;;
     --bless) bless=1; shift ;;
     --timeout) limit=${2:?}; shift 2 ;;
+    -j) jobs=${2:?}; shift 2 ;;
     -v) verbose=1; shift ;;
     -h | --help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
@@ -87,44 +90,62 @@ same() {
     return 1
 }
 
-passed=0 failed=0
-mkdir -p "$out/expect" "$out/actual" "$here/expected"
-for n in "${names[@]}"; do
+# scenario NAME: run NAME under both emulators and judge it; writes
+# $out/NAME.report (diffs) and $out/NAME.ok (1 or 0).
+scenario() {
+    local n=$1 ok=1 k side
     run_one "$expect" "$n" "$out/expect/$n"
     run_one "$actual" "$n" "$out/actual/$n"
     if [ "$bless" = 1 ]; then
-        [ -s "$out/expect/$n.out" ] || {
-            echo "run.sh: not blessing $n: it printed nothing (stderr: $(head -c 300 "$out/expect/$n.err"))" >&2
-            exit 1
-        }
-        for k in out err status; do cp "$out/expect/$n.$k" "$here/expected/$n.$k"; done
+        if [ -s "$out/expect/$n.out" ]; then
+            for k in out err status; do cp "$out/expect/$n.$k" "$here/expected/$n.$k"; done
+        else
+            echo "--- $n: not blessed: it printed nothing on stdout (stderr: $(head -c 300 "$out/expect/$n.err"))"
+            ok=0
+        fi
     fi
-    ok=1
-    report=$(
-        rc=0
-        for side in expect actual; do
-            [ -s "$out/$side/$n.out" ] || { echo "--- $n: $side printed nothing on stdout"; rc=1; }
-        done
-        for k in out err status; do
-            same "$n.$k: expect vs actual" "$out/expect/$n.$k" "$out/actual/$n.$k" || rc=1
-        done
-        for k in out err status; do
-            if [ -f "$here/expected/$n.$k" ]; then
-                same "$n.$k: golden vs actual" "$here/expected/$n.$k" "$out/actual/$n.$k" || rc=1
-            else
-                echo "--- $n.$k: no golden file tests/busybox/expected/$n.$k (run with --bless)"
-                rc=1
-            fi
-        done
-        exit $rc
-    ) || ok=0
-    if [ "$ok" = 1 ]; then
+    for side in expect actual; do
+        [ -s "$out/$side/$n.out" ] || { echo "--- $n: $side printed nothing on stdout"; ok=0; }
+    done
+    for k in out err status; do
+        same "$n.$k: expect vs actual" "$out/expect/$n.$k" "$out/actual/$n.$k" || ok=0
+    done
+    for k in out err status; do
+        if [ -f "$here/expected/$n.$k" ]; then
+            same "$n.$k: golden vs actual" "$here/expected/$n.$k" "$out/actual/$n.$k" || ok=0
+        else
+            echo "--- $n.$k: no golden file tests/busybox/expected/$n.$k (run with --bless)"
+            ok=0
+        fi
+    done >>"$out/$n.report"
+    echo "$ok" >"$out/$n.ok"
+}
+
+mkdir -p "$out/expect" "$out/actual" "$here/expected"
+running=0
+for n in "${names[@]}"; do
+    : >"$out/$n.report"
+    if [ "$jobs" -le 1 ]; then
+        scenario "$n" >>"$out/$n.report"
+    else
+        if [ "$running" -ge "$jobs" ]; then
+            wait -n
+            running=$((running - 1))
+        fi
+        scenario "$n" >>"$out/$n.report" &
+        running=$((running + 1))
+    fi
+done
+wait
+passed=0 failed=0
+for n in "${names[@]}"; do
+    if [ "$(cat "$out/$n.ok" 2>/dev/null)" = 1 ]; then
         passed=$((passed + 1))
         [ "$verbose" = 0 ] || echo "PASS $n"
     else
         failed=$((failed + 1))
         echo "FAIL $n"
-        echo "$report"
+        cat "$out/$n.report"
     fi
 done
 echo "$passed passed, $failed failed"

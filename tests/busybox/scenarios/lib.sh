@@ -6,7 +6,8 @@
 # HOME, the time zone (a POSIX TZ string, so no zoneinfo file is looked up),
 # the locale and the umask. Then it enters a fresh, empty work directory
 # under /tmp/bbtest-NAME, which the runner makes inside the image (with a
-# marker file .bbtest). Scenarios print relative paths only, never `pwd`.
+# marker file .bbtest). Scenarios print relative or guest paths, never host
+# ones (see docs/testing.md for the rules).
 # Not to be run on its own.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TZ=UTC0 LC_ALL=C TMPDIR=.
