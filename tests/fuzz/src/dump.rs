@@ -153,17 +153,29 @@ impl Divergence {
 impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Divergence::Values { position, index, diffs } => {
+            Divergence::Values {
+                position,
+                index,
+                diffs,
+            } => {
                 writeln!(f, "sequence {index} (record {position}) differs:")?;
                 for d in diffs {
                     writeln!(f, "    {d}")?;
                 }
                 Ok(())
             }
-            Divergence::Length { position, index, expected_len, got_len } => writeln!(
-                f,
-                "output length differs at record {position} (sequence {index:?}): expected {expected_len} bytes, got {got_len}"
-            ),
+            Divergence::Length {
+                position,
+                index,
+                expected_len,
+                got_len,
+            } => {
+                write!(f, "output length differs at record {position}")?;
+                if let Some(i) = index {
+                    write!(f, " (sequence {i})")?;
+                }
+                writeln!(f, ": expected {expected_len} bytes, got {got_len}")
+            }
         }
     }
 }

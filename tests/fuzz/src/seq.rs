@@ -126,6 +126,41 @@ impl Sequence {
         out
     }
 
+    /// Assembly comments giving the initial value of every register the body mentions (and
+    /// `fcsr`), so a printed minimal sequence can be read on its own.
+    pub fn init_comment(&self) -> String {
+        let mut xs = [false; 32];
+        let mut fs = [false; 32];
+        for it in &self.items {
+            for tok in it.asm.split(|c: char| !c.is_ascii_alphanumeric()) {
+                let (table, num) = match tok.split_at_checked(1) {
+                    Some(("x", n)) => (&mut xs, n),
+                    Some(("f", n)) => (&mut fs, n),
+                    _ => continue,
+                };
+                if let Ok(i) = num.parse::<usize>() {
+                    if i < 32 {
+                        table[i] = true;
+                    }
+                }
+            }
+        }
+        let mut out = format!("# initial fcsr = {:#x}\n", self.init_fcsr);
+        for i in (1..32).filter(|&i| xs[i] && !x_untouchable(i as u8) && i != BASE as usize) {
+            out += &format!(
+                "# initial x{i} ({}) = {:#018x}\n",
+                X_NAMES[i], self.init_x[i]
+            );
+        }
+        for i in (0..32).filter(|&i| fs[i]) {
+            out += &format!(
+                "# initial f{i} ({}) = {:#018x}\n",
+                F_NAMES[i], self.init_f[i]
+            );
+        }
+        out
+    }
+
     /// Number of machine instructions in the body (multi-instruction items count fully;
     /// `lla` counts as two).
     pub fn insn_count(&self) -> usize {
@@ -184,5 +219,8 @@ mod tests {
         let cut = s.retain(|id| id != 2);
         assert!(cut.body_asm().contains("add x1, x1, x1\n.Lfz_5_0:\n\tjal"));
         assert_eq!(s.insn_count(), 4);
+        let c = s.init_comment();
+        assert!(c.contains("# initial x5 (t0) = 0x0000000000000000\n"));
+        assert!(!c.contains("x8"));
     }
 }
