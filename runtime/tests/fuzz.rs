@@ -23,9 +23,11 @@ use std::sync::Mutex;
 
 /// Sequences per generated binary.
 const PER_BINARY: u64 = 1000;
-/// Instruction budget per `Vm::run` call, and how many calls before declaring a hang.
-const BUDGET: u64 = 1 << 22;
-const MAX_SLICES: u32 = 64;
+/// Instruction budget per `Vm::run` call.
+const BUDGET: u64 = 1 << 20;
+/// Instructions a sequence may take at most, beyond its items (load + dump routines ~140);
+/// a run exceeding 8x this per sequence has hung (generated code has no loops).
+const SEQUENCE_OVERHEAD: u64 = 200;
 
 fn env_u64(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
@@ -71,8 +73,10 @@ impl Host for Capture {
     fn log(&mut self, _line: &str) {}
 }
 
-/// Runs a guest executable under NanoVM.
-fn run_nanovm(exe: &Path) -> RunOutput {
+/// Runs a guest executable of `sequences` sequences of `len` items under NanoVM. A panic
+/// inside NanoVM is reported as signal -1 (its message goes to stderr), a hang as neither
+/// exit code nor signal, so both show up as divergences with the failing sequence.
+fn run_nanovm(exe: &Path, sequences: u64, len: usize) -> RunOutput {
     let elf = std::fs::read(exe).expect("read generated binary");
     let opts = Options::default();
     let mut vm = match Vm::load(&elf, &[b"fuzz".to_vec()], &[], &opts) {
@@ -80,30 +84,22 @@ fn run_nanovm(exe: &Path) -> RunOutput {
         Err(e) => panic!("NanoVM cannot load {}: {e}", exe.display()),
     };
     let mut host = Capture::default();
-    for _ in 0..MAX_SLICES {
-        match vm.run(&mut host, BUDGET) {
-            RunState::Running => continue,
-            RunState::Exited(code) => {
-                return RunOutput {
-                    stdout: host.stdout,
-                    code: Some(code),
-                    signal: None,
-                }
-            }
-            RunState::Killed(sig) => {
-                return RunOutput {
-                    stdout: host.stdout,
-                    code: None,
-                    signal: Some(sig),
-                }
+    let max_slices = (8 * sequences * (len as u64 * 4 + SEQUENCE_OVERHEAD)).div_ceil(BUDGET) + 1;
+    let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        for _ in 0..max_slices {
+            match vm.run(&mut host, BUDGET) {
+                RunState::Running => continue,
+                RunState::Exited(code) => return (Some(code), None),
+                RunState::Killed(sig) => return (None, Some(sig)),
             }
         }
-    }
-    // hung (the generated code has no loops): report as neither exit nor signal
+        (None, None)
+    }));
+    let (code, signal) = ended.unwrap_or((None, Some(-1)));
     RunOutput {
         stdout: host.stdout,
-        code: None,
-        signal: None,
+        code,
+        signal,
     }
 }
 
@@ -114,7 +110,7 @@ fn sequence_diverges(seq: &Sequence, dir: &Path) -> bool {
         Err(e) => panic!("minimiser produced a program that does not build: {e}"),
     };
     let q = tools::run_qemu(&exe).expect("run qemu");
-    let n = run_nanovm(&exe);
+    let n = run_nanovm(&exe, 1, seq.items.len());
     q != n
 }
 
@@ -151,7 +147,7 @@ fn run_batch(
         std::fs::write(dir.join(format!("{name}.expected")), &expected.stdout)
             .expect("write expected output");
     }
-    let got = run_nanovm(&exe);
+    let got = run_nanovm(&exe, count, len);
     if got == expected {
         if !keep {
             let _ = std::fs::remove_file(&exe);
@@ -198,7 +194,10 @@ fn report(seed: u64, len: usize, f: &Failure, dir: &Path) -> String {
         // rebuild the minimal program so its files and dump are what is shown
         let exe = tools::build(&asm::program(std::slice::from_ref(&min)), &mdir, "min")
             .unwrap_or_else(|e| panic!("{e}"));
-        let (q, n) = (tools::run_qemu(&exe).expect("run qemu"), run_nanovm(&exe));
+        let (q, n) = (
+            tools::run_qemu(&exe).expect("run qemu"),
+            run_nanovm(&exe, 1, min.items.len()),
+        );
         msg += &format!(
             "minimised to {} of {} items ({} instructions); program at {}.S:\n{}{}",
             min.items.len(),
