@@ -20,6 +20,11 @@ pub(crate) struct Ctx<'a> {
     pub id: usize,
     /// Total number of items (the id of "the end").
     pub len: usize,
+    /// A few writable x registers (and f registers) preferred half of the time, so results
+    /// feed later instructions instead of being overwritten unread.
+    pub hot_x: [u8; 4],
+    /// Preferred FP registers.
+    pub hot_f: [u8; 4],
 }
 
 /// Integer registers random code may write, x0 included (writes are discarded).
@@ -51,6 +56,13 @@ impl Ctx<'_> {
 
     /// A writable non-zero integer register.
     pub fn xw_nz(&mut self) -> u8 {
+        if self.r.chance(1, 2) {
+            return self.r.pick(&self.hot_x);
+        }
+        self.xw_nz_uniform()
+    }
+
+    fn xw_nz_uniform(&mut self) -> u8 {
         let i = self.r.below(X_WRITABLE.len() as u64) as usize;
         if i == 0 {
             X_LAST
@@ -71,7 +83,11 @@ impl Ctx<'_> {
 
     /// Any FP register.
     pub fn f(&mut self) -> u8 {
-        self.r.below(32) as u8
+        if self.r.chance(1, 2) {
+            self.r.pick(&self.hot_f)
+        } else {
+            self.r.below(32) as u8
+        }
     }
 
     /// A rounding-mode operand: a static mode or `dyn`.
@@ -135,7 +151,13 @@ pub fn sequence(seed: u64, index: u64, len: usize) -> Sequence {
         rvc,
         id: 0,
         len,
+        hot_x: [0; 4],
+        hot_f: [0; 4],
     };
+    for i in 0..4 {
+        ctx.hot_x[i] = ctx.xw_nz_uniform();
+        ctx.hot_f[i] = ctx.r.below(32) as u8;
+    }
     for id in 0..len {
         ctx.id = id;
         let (asm, target) = one_item(&mut ctx);
@@ -192,18 +214,28 @@ const I_OPS: [&str; 7] = ["addi", "slti", "sltiu", "xori", "ori", "andi", "addiw
 
 fn int_op(c: &mut Ctx) -> String {
     let rd = c.xw();
-    match c.r.below(10) {
-        0..=4 => {
+    match c.r.below(41) {
+        40 => {
+            c.r.pick(&[
+                "fence",
+                "fence rw, rw",
+                "fence.tso",
+                "fence r, w",
+                "fence iorw, o",
+            ])
+            .into()
+        }
+        0..=19 => {
             let op = c.r.pick(&R_OPS);
             let (a, b) = (c.xr(), c.xr());
             format!("{op} x{rd}, x{a}, x{b}")
         }
-        5 | 6 => {
+        20..=27 => {
             let op = c.r.pick(&I_OPS);
             let a = c.xr();
             format!("{op} x{rd}, x{a}, {}", c.imm12())
         }
-        7 => {
+        28..=33 => {
             let a = c.xr();
             if c.r.chance(1, 2) {
                 let op = c.r.pick(&["slli", "srli", "srai"]);
@@ -215,7 +247,7 @@ fn int_op(c: &mut Ctx) -> String {
                 format!("{op} x{rd}, x{a}, {}", c.r.pick(&[0, 1, 31, any]))
             }
         }
-        8 => {
+        34..=36 => {
             let any = c.r.below(1 << 20);
             let imm = c.r.pick(&[0, 1, 0x7ffff, 0x80000, 0xfffff, any]);
             format!("lui x{rd}, {imm:#x}")
