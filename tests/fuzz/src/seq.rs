@@ -126,9 +126,9 @@ impl Sequence {
         out
     }
 
-    /// Assembly comments giving the initial value of every register the body mentions (and
-    /// `fcsr`), so a printed minimal sequence can be read on its own.
-    pub fn init_comment(&self) -> String {
+    /// Which integer registers (other than x0, sp/gp/tp and the base) and which FP registers
+    /// the body mentions.
+    pub fn used_registers(&self) -> ([bool; 32], [bool; 32]) {
         let mut xs = [false; 32];
         let mut fs = [false; 32];
         for it in &self.items {
@@ -145,8 +145,18 @@ impl Sequence {
                 }
             }
         }
+        for (i, used) in xs.iter_mut().enumerate() {
+            *used &= i != 0 && !x_untouchable(i as u8) && i != BASE as usize;
+        }
+        (xs, fs)
+    }
+
+    /// Assembly comments giving the initial value of every register the body mentions (and
+    /// `fcsr`), so a printed minimal sequence can be read on its own.
+    pub fn init_comment(&self) -> String {
+        let (xs, fs) = self.used_registers();
         let mut out = format!("# initial fcsr = {:#x}\n", self.init_fcsr);
-        for i in (1..32).filter(|&i| xs[i] && !x_untouchable(i as u8) && i != BASE as usize) {
+        for i in (1..32).filter(|&i| xs[i]) {
             out += &format!(
                 "# initial x{i} ({}) = {:#018x}\n",
                 X_NAMES[i], self.init_x[i]

@@ -1,5 +1,7 @@
 //! Minimising a diverging sequence: shortest failing prefix (binary search), then dropping
-//! items one at a time while the divergence persists (a simple one-pass delta debugging).
+//! items one at a time while the divergence persists (a simple one-pass delta debugging), then
+//! replacing the initial values the remaining items use by simpler ones (zero) where that
+//! keeps the divergence.
 //! Items are self-contained (an `lr`/`sc` pair or `addi`+`amo` is one item) and branch labels
 //! move to the next surviving item, so every candidate is still a valid program.
 
@@ -28,7 +30,13 @@ pub fn minimise(seq: &Sequence, mut diverges: impl FnMut(&Sequence) -> bool) -> 
             }
         }
     }
-    let mut cur = prefix(hi);
+    let cur = prefix(hi);
+    let cur = drop_items(cur, &mut diverges);
+    simplify_init(cur, &mut diverges)
+}
+
+/// Tries to remove each item but the last one.
+fn drop_items(mut cur: Sequence, diverges: &mut impl FnMut(&Sequence) -> bool) -> Sequence {
     // the last item of the prefix is needed by construction; try dropping each earlier one
     let mut i = cur.items.len().saturating_sub(1);
     while i > 0 {
@@ -39,6 +47,27 @@ pub fn minimise(seq: &Sequence, mut diverges: impl FnMut(&Sequence) -> bool) -> 
             cur = cand;
         }
     }
+    cur
+}
+
+/// Tries zero for each used register's initial value, for `fcsr` and for the scratch memory.
+fn simplify_init(mut cur: Sequence, diverges: &mut impl FnMut(&Sequence) -> bool) -> Sequence {
+    let mut attempt = |cur: &mut Sequence, change: &dyn Fn(&mut Sequence)| {
+        let mut cand = cur.clone();
+        change(&mut cand);
+        if cand != *cur && diverges(&cand) {
+            *cur = cand;
+        }
+    };
+    let (xs, fs) = cur.used_registers();
+    for i in (0..32).filter(|&i| xs[i]) {
+        attempt(&mut cur, &|s| s.init_x[i] = 0);
+    }
+    for i in (0..32).filter(|&i| fs[i]) {
+        attempt(&mut cur, &|s| s.init_f[i] = 0);
+    }
+    attempt(&mut cur, &|s| s.init_fcsr = 0);
+    attempt(&mut cur, &|s| s.scratch = Default::default());
     cur
 }
 
@@ -59,6 +88,10 @@ mod tests {
         });
         let ids: Vec<usize> = min.items.iter().map(|i| i.id).collect();
         assert_eq!(ids, vec![a, b]);
-        assert!(calls < 60);
+        assert!(calls < 80);
+        // nothing depends on the initial state here, so all used values become zero
+        let (xs, _) = min.used_registers();
+        assert!((0..32).all(|i| !xs[i] || min.init_x[i] == 0));
+        assert_eq!(min.init_fcsr, 0);
     }
 }
