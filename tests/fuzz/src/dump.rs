@@ -238,4 +238,23 @@ mod tests {
             }
         ));
     }
+
+    #[test]
+    fn names_fp_fcsr_and_memory_differences() {
+        let e = record(0, 0);
+        let mut g = e.clone();
+        g[DUMP_F + 8 * 3] = 1;
+        g[DUMP_FCSR] = 0x10;
+        g[0x18] = 7;
+        let (re, rg) = (records(&e)[0], records(&g)[0]);
+        let text: Vec<String> = compare(re, rg).iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            text,
+            [
+                "f3 (ft3): expected 0x0000000000000000, got 0x0000000000000001",
+                "fcsr: expected 0x0000000000000000, got 0x0000000000000010",
+                "scratch+0x18: expected 0x0000000000000000, got 0x0000000000000007",
+            ]
+        );
+    }
 }
