@@ -1,1 +1,2 @@
 //! NanoVM's Linux personality.
+pub mod vfs;
