@@ -1,1 +1,4 @@
 //! NanoVM's Linux personality.
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

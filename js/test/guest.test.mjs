@@ -1,0 +1,46 @@
+//! Guest programs (js/test/guest/*.c) run by the wasm CLI must match qemu-riscv64 byte for byte:
+//! stdout, stderr and exit status.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileGuest, requireTool, runCli, runQemu, show, tempDir, QEMU } from './helpers.mjs';
+
+const bins = {};
+
+before(() => {
+  requireTool(QEMU);
+  const dir = tempDir();
+  for (const name of ['hello', 'compute', 'stdin', 'sys']) bins[name] = compileGuest(name, dir);
+});
+
+/** Runs `name args` under both and compares; `sameStderr` false for signal deaths. */
+function compare(name, args = [], { input = '', sameStderr = true } = {}) {
+  const want = runQemu(bins[name], args, { input });
+  const got = runCli(['run', '--', bins[name], ...args], { input });
+  const msg = `${name} ${args.join(' ')}\nnanovm:\n${show(got)}\nqemu:\n${show(want)}`;
+  assert.equal(got.status, want.status, msg);
+  assert.equal(got.stdout.toString('latin1'), want.stdout.toString('latin1'), msg);
+  if (sameStderr) assert.equal(got.stderr.toString('latin1'), want.stderr.toString('latin1'), msg);
+  return got;
+}
+
+test('hello: argv, environment, stdout and stderr', () => compare('hello', ['7', 'two words', '']));
+test('hello: exit status passes through', () => compare('hello', ['0']));
+test('compute: integer, memory, libm and printf', () => compare('compute'));
+test('stdin: reads input to end of file', () =>
+  compare('stdin', [], { input: 'first line\nsecond line\n'.repeat(500) }));
+test('stdin: empty input', () => compare('stdin'));
+test('sys: clocks and getrandom', () => compare('sys'));
+test('sys: exit(300) gives 44', () => compare('sys', ['exit300']));
+test('sys: _exit drops stdio buffers', () => compare('sys', ['exit-unflushed']));
+
+for (const [mode, sig] of [
+  ['segv', 11],
+  ['abort', 6],
+]) {
+  test(`sys: ${mode} kills with signal ${sig}`, () => {
+    const got = compare('sys', [mode], { sameStderr: false });
+    assert.equal(got.status, 128 + sig);
+    assert.match(got.stderr.toString(), /^nanovm: [^\n]*signal[^\n]*\n$/);
+  });
+}
