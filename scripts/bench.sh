@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times guest programs under the native CLI, the wasm CLI (Node.js) and qemu-riscv64.
-# Programs: bench/*.c if the directory has any, else js/test/guest/compute.c.
+# Programs: bench/programs/*.c (else js/test/guest/compute.c).
 # Each line: program, runner, wall seconds, and the CLI's --stats line (instructions, MIPS).
 # Run via `make bench` (which builds first).
 set -euo pipefail
@@ -12,7 +12,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 shopt -s nullglob
-sources=(bench/*.c)
+sources=(bench/programs/*.c)
 [ ${#sources[@]} -gt 0 ] || sources=(js/test/guest/compute.c)
 
 # Prints the wall time of "$@" in seconds; stdout is discarded, stderr kept in $out/err.
