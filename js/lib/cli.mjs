@@ -3,81 +3,98 @@
 //! status. Every failure is one line on stderr, never a stack trace.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import { NodeHost } from './host.mjs';
 import { loadWasm } from './wasm.mjs';
 import { runToEnd } from './run.mjs';
-import { signalName } from './signals.mjs';
 
-export const USAGE =
-  'usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGRAM [ARGS...]';
+export const USAGE = `usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGRAM [ARGS...]
+  --tier interp   execution tier (only the interpreter exists yet)
+  --stats         print instructions retired, blocks and MIPS to stderr at exit
+  --strace        log every system call to stderr
+  --memory MIB    limit guest memory to MIB mebibytes`;
 
 /** Exit status for command-line mistakes. */
 export const EXIT_USAGE = 2;
 /** Exit status when NanoVM itself fails (EX_SOFTWARE). */
 export const EXIT_INTERNAL = 70;
 
-/** A command-line mistake: printed with the usage line, exit 2. */
-class UsageError extends Error {}
+/** A command-line mistake: printed with the usage text, exit 2. */
+export class UsageError extends Error {}
+
+/** Largest `--memory` value in MiB (the native CLI's limit). */
+const MAX_MEMORY_MIB = 1n << 30n;
 
 /**
- * Parses `run` options. Returns `{ tier, stats, strace, memoryMiB, program, args }`;
+ * Parses the command line. Returns `{ help: true }` or
+ * `{ stats, strace, memoryMiB, program, args }` (`memoryMiB` 0 = no limit);
  * throws UsageError on any mistake.
  */
 export function parseArgs(argv) {
-  if (argv.length === 0) throw new UsageError('missing command');
   const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('missing command');
+  if (command === '-h' || command === '--help' || command === 'help') return { help: true };
   if (command !== 'run') throw new UsageError(`unknown command '${command}'`);
-  const opts = { tier: 'interp', stats: false, strace: false, memoryMiB: 0, program: null, args: [] };
+  const opts = { stats: false, strace: false, memoryMiB: 0, program: null, args: [] };
   let i = 0;
-  const value = (name) => {
-    if (i + 1 >= rest.length) throw new UsageError(`option '${name}' needs a value`);
-    i += 1;
-    return rest[i];
-  };
   for (; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === '--') {
+    const s = rest[i];
+    if (s === '--') {
       i += 1;
       break;
     }
-    if (!a.startsWith('-') || a === '-') break;
-    if (a === '--stats') opts.stats = true;
-    else if (a === '--strace') opts.strace = true;
-    else if (a === '--tier') {
-      const t = value(a);
-      if (t !== 'interp') throw new UsageError(`unknown tier '${t}' (available: interp)`);
-      opts.tier = t;
-    } else if (a === '--memory') {
-      const m = value(a);
-      if (!/^[0-9]+$/.test(m) || Number(m) < 1 || Number(m) > 4096) {
-        throw new UsageError(`bad --memory value '${m}' (MiB, 1 to 4096)`);
-      }
-      opts.memoryMiB = Number(m);
-    } else throw new UsageError(`unknown option '${a}'`);
+    if (!s.startsWith('-') || s === '-') break;
+    const eq = s.indexOf('=');
+    const name = eq >= 0 ? s.slice(0, eq) : s;
+    const inline = eq >= 0 ? s.slice(eq + 1) : null;
+    const value = (what) => {
+      if (inline !== null) return inline;
+      i += 1;
+      if (i >= rest.length) throw new UsageError(`option ${name} needs ${what}`);
+      return rest[i];
+    };
+    if (name === '--stats' && inline === null) opts.stats = true;
+    else if (name === '--strace' && inline === null) opts.strace = true;
+    else if (name === '--tier') {
+      const v = value('a tier');
+      if (v !== 'interp') throw new UsageError(`unknown tier '${v}' (available: interp)`);
+    } else if (name === '--memory') {
+      const v = value('a size in MiB');
+      // Same acceptance as Rust's u64::from_str: optional '+', decimal digits.
+      const n = /^\+?[0-9]+$/.test(v) ? BigInt(v) : 0n;
+      if (n < 1n || n > MAX_MEMORY_MIB) throw new UsageError(`invalid --memory value '${v}'`);
+      opts.memoryMiB = Number(n);
+    } else if (name === '-h' || name === '--help') return { help: true };
+    else throw new UsageError(`unknown option '${s}'`);
   }
-  if (i >= rest.length) throw new UsageError('missing program');
+  if (i >= rest.length) throw new UsageError('missing PROGRAM');
   opts.program = rest[i];
   opts.args = rest.slice(i + 1);
   return opts;
 }
 
-/** Reads the program file; returns `{ bytes }` or `{ status, message }` (shell conventions). */
+/** Linux errno number of a Node.js system error (EIO when unknown). */
+function errnoOf(err) {
+  const n = err && err.code && os.constants.errno[err.code];
+  return typeof n === 'number' && n > 0 ? n : 5;
+}
+
+/**
+ * Reads the program file like the native CLI: `{ bytes }`, or `{ status, errno }` / `{ status,
+ * message }` (127 when it does not exist, 126 when it cannot be read or is a directory).
+ */
 export function readProgram(path) {
+  let st;
   try {
-    if (fs.statSync(path).isDirectory()) return { status: 126, message: 'Is a directory' };
+    st = fs.statSync(path);
+  } catch (err) {
+    return { status: err && err.code === 'ENOENT' ? 127 : 126, errno: errnoOf(err) };
+  }
+  if (st.isDirectory()) return { status: 126, message: 'Is a directory' };
+  try {
     return { bytes: fs.readFileSync(path) };
   } catch (err) {
-    switch (err && err.code) {
-      case 'ENOENT':
-      case 'ENOTDIR':
-        return { status: 127, message: 'No such file or directory' };
-      case 'EACCES':
-        return { status: 126, message: 'Permission denied' };
-      case 'EISDIR':
-        return { status: 126, message: 'Is a directory' };
-      default:
-        return { status: 126, message: String((err && err.message) || err).split('\n')[0] };
-    }
+    return { status: 126, errno: errnoOf(err) };
   }
 }
 
@@ -102,14 +119,12 @@ export async function main(argv) {
     opts = parseArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    errLine(`nanovm: ${err.message}`);
-    errLine(USAGE);
+    errLine(`nanovm: ${err.message}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const file = readProgram(opts.program);
-  if (file.status) {
-    errLine(`nanovm: ${opts.program}: ${file.message}`);
-    return file.status;
+  if (opts.help) {
+    fs.writeSync(1, USAGE + '\n');
+    return 0;
   }
   let glue;
   try {
@@ -118,7 +133,12 @@ export async function main(argv) {
     errLine(`nanovm: ${err.message}`);
     return EXIT_INTERNAL;
   }
-  const host = new NodeHost();
+  const file = readProgram(opts.program);
+  if (file.status) {
+    const message = file.message ?? glue.errnoMessage(file.errno);
+    errLine(`nanovm: ${opts.program}: ${message}`);
+    return file.status;
+  }
   try {
     let vm;
     try {
@@ -129,7 +149,7 @@ export async function main(argv) {
         opts.program,
         opts.strace,
         opts.memoryMiB * 1024 * 1024,
-        host,
+        new NodeHost(),
       );
     } catch (err) {
       if (!(err instanceof glue.WasmLoadError)) throw err;
@@ -138,16 +158,19 @@ export async function main(argv) {
     }
     const start = process.hrtime.bigint();
     const end = await runToEnd(vm);
-    const secs = Number(process.hrtime.bigint() - start) / 1e9;
     if (opts.stats) {
-      const n = vm.instret;
+      const secs = Number(process.hrtime.bigint() - start) / 1e9;
+      const n = vm.instructions;
       const mips = secs > 0 ? n / secs / 1e6 : 0;
       errLine(
-        `nanovm: ${n} instructions, ${vm.blocks} blocks, ${secs.toFixed(3)} s, ${mips.toFixed(1)} MIPS`,
+        `nanovm: ${n} instructions retired, ${vm.blocksBuilt} blocks built, ` +
+          `${vm.blockRuns} block runs, ${vm.syscalls} syscalls, ` +
+          `${secs.toFixed(3)} s, ${mips.toFixed(1)} MIPS`,
       );
     }
-    if (end.exited) return end.code & 0xff;
-    errLine(`nanovm: ${opts.program}: killed by signal ${end.signal} (${signalName(end.signal)})`);
+    if (end.exited) return end.code;
+    const why = vm.killInfo;
+    if (why !== undefined) errLine(`nanovm: ${opts.program}: ${why}`);
     return 128 + end.signal;
   } catch (err) {
     const panic = glue.lastPanic();

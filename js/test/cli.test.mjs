@@ -77,6 +77,9 @@ const USAGE_CASES = [
   ['run', '--memory', 'lots', '--', 'x'],
   ['run', '--memory', '0', '--', 'x'],
   ['run', '--memory'],
+  ['run', '--memory=', 'x'],
+  ['run', '--tier=jit', 'x'],
+  ['run', '--stats=yes', 'x'],
 ];
 
 describe('usage errors exit 2 with a short usage message', () => {
@@ -87,7 +90,7 @@ describe('usage errors exit 2 with a short usage message', () => {
       assert.equal(o.stdout.length, 0, show(o));
       const err = o.stderr.toString();
       assert.match(err, /usage: nanovm run/, show(o));
-      assert.ok(err.split('\n').length <= 4, `usage message too long:\n${show(o)}`);
+      assert.ok(err.split("\n").length <= 8, `usage message too long:\n${show(o)}`);
       assert.doesNotMatch(err, /^\s+at /m, 'stack trace printed');
     });
   }
@@ -115,6 +118,8 @@ describe('same bytes as the native CLI', () => {
     ]),
     ...USAGE_CASES.map((args) => () => args),
     () => ['run', '--', files.good, '3', 'x'],
+    () => ['--help'],
+    () => ['run', '--tier=interp', '--memory=+64', files.good],
   ];
   for (const [i, mk] of cases.entries()) {
     test(`case ${i}`, () => {

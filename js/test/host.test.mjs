@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NodeHost, errnoOf, EBADF } from '../lib/host.mjs';
 import { MemoryHost } from '../lib/memhost.mjs';
-import { parseArgs } from '../lib/cli.mjs';
+import { parseArgs, UsageError } from '../lib/cli.mjs';
 
 function withTempFds(fn) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nanovm-host-'));
@@ -93,16 +93,32 @@ test('MemoryHost serves stdin then EOF and collects output', () => {
 
 test('parseArgs: options, --, program and its arguments', () => {
   assert.deepEqual(parseArgs(['run', '--stats', '--memory', '64', '--', 'prog', '--stats', 'a']), {
-    tier: 'interp',
     stats: true,
     strace: false,
     memoryMiB: 64,
     program: 'prog',
     args: ['--stats', 'a'],
   });
-  assert.equal(parseArgs(['run', 'prog', '-x']).program, 'prog');
-  assert.deepEqual(parseArgs(['run', 'prog', '-x']).args, ['-x']);
-  for (const bad of [[], ['go'], ['run'], ['run', '--tier', 'jit', 'p'], ['run', '--memory', '-1', 'p'], ['run', '-q', 'p']]) {
-    assert.throws(() => parseArgs(bad), undefined, JSON.stringify(bad));
+  const p = parseArgs(['run', '--tier=interp', '--strace', '--memory=+7', 'prog', '-x']);
+  assert.equal(p.program, 'prog');
+  assert.equal(p.memoryMiB, 7);
+  assert.ok(p.strace && !p.stats);
+  assert.deepEqual(p.args, ['-x']);
+  assert.deepEqual(parseArgs(['--help']), { help: true });
+  assert.deepEqual(parseArgs(['run', '-h', 'prog']), { help: true });
+  for (const bad of [
+    [],
+    ['go'],
+    ['run'],
+    ['run', '--'],
+    ['run', '--tier', 'jit', 'p'],
+    ['run', '--tier=', 'p'],
+    ['run', '--memory', '-1', 'p'],
+    ['run', '--memory', '1073741825', 'p'],
+    ['run', '--memory', '99999999999999999999999', 'p'],
+    ['run', '--stats=yes', 'p'],
+    ['run', '-q', 'p'],
+  ]) {
+    assert.throws(() => parseArgs(bad), UsageError, JSON.stringify(bad));
   }
 });

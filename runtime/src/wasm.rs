@@ -17,7 +17,7 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::{Host, Options, RunState, Vm};
+use crate::{Errno, Host, Options, RunState, Vm};
 
 #[wasm_bindgen]
 extern "C" {
@@ -159,7 +159,6 @@ impl WasmVm {
             strace,
             memory_limit,
             exe_name: exe_name.into_bytes(),
-            ..Options::default()
         };
         match Vm::load(elf, &argv, &env, &opts) {
             Ok(vm) => Ok(WasmVm {
@@ -206,21 +205,44 @@ impl WasmVm {
         }
     }
 
-    /// Guest instructions retired so far (exact below 2^53).
-    #[wasm_bindgen(getter)]
-    pub fn instret(&self) -> f64 {
-        self.vm.stats().instret as f64
+    /// Why the guest was killed, one line such as `Segmentation fault (SIGSEGV at 0x0)`;
+    /// `undefined` unless `run` returned [`STATE_KILLED`] with a known cause.
+    #[wasm_bindgen(getter, js_name = killInfo)]
+    pub fn kill_info(&self) -> Option<String> {
+        match self.state {
+            RunState::Killed(_) => self.vm.kill_info().map(|k| k.to_string()),
+            _ => None,
+        }
     }
 
-    /// Basic blocks decoded (translated into the block cache) so far.
+    /// Guest instructions retired so far (exact below 2^53).
     #[wasm_bindgen(getter)]
-    pub fn blocks(&self) -> f64 {
+    pub fn instructions(&self) -> f64 {
+        self.vm.stats().instructions as f64
+    }
+
+    /// System calls made so far.
+    #[wasm_bindgen(getter)]
+    pub fn syscalls(&self) -> f64 {
+        self.vm.stats().syscalls as f64
+    }
+
+    /// Basic blocks decoded into the block cache so far.
+    #[wasm_bindgen(getter, js_name = blocksBuilt)]
+    pub fn blocks_built(&self) -> f64 {
         self.vm.stats().blocks_built as f64
     }
 
-    /// Block executions so far (how often a cached block was entered).
+    /// Block executions so far.
     #[wasm_bindgen(getter, js_name = blockRuns)]
     pub fn block_runs(&self) -> f64 {
         self.vm.stats().block_runs as f64
     }
+}
+
+/// The C library's message for Linux errno `n` ("No such file or directory" for 2), the same
+/// text the native CLI prints.
+#[wasm_bindgen(js_name = errnoMessage)]
+pub fn errno_message(n: i32) -> String {
+    Errno(n).message().to_string()
 }
