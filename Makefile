@@ -35,7 +35,7 @@ native:
 	$(CARGO) build --release --workspace
 
 wasm:
-	$(CARGO) build -p nanovm-runtime --release --target $(WASM_TARGET)
+	$(CARGO) build -p nanovm-runtime --lib --release --target $(WASM_TARGET)
 	@test -x "$(WASM_BINDGEN)" || { echo "wasm-bindgen $(WB_VERSION) not found at $(WASM_BINDGEN): run .ci/run" >&2; exit 1; }
 	$(WASM_BINDGEN) --target web --out-dir $(PKG) --out-name nanovm $(WASM_RAW)
 	@echo "wasm module: $(PKG)/nanovm_bg.wasm, $$(stat -c %s $(PKG)/nanovm_bg.wasm) bytes"

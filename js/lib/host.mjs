@@ -8,6 +8,7 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
+import tty from 'node:tty';
 import { webcrypto } from 'node:crypto';
 
 /** Linux errno numbers the host can return (negated). */
@@ -80,6 +81,11 @@ export class NodeHost {
       if (err && err.code === 'EOF') return 0;
       return -errnoOf(err);
     }
+  }
+
+  /** Whether guest fd 0/1/2 is a terminal (glibc line-buffers stdout only then). */
+  isatty(fd) {
+    return fd >= 0 && fd <= 2 && tty.isatty(this.fds[fd]);
   }
 
   /** Nanoseconds since the Unix epoch (BigInt). */

@@ -28,6 +28,11 @@ export class MemoryHost {
     return n;
   }
 
+  /** Never a terminal: output is collected like a pipe's. */
+  isatty(_fd) {
+    return false;
+  }
+
   realtimeNs() {
     return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
   }

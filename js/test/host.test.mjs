@@ -36,6 +36,8 @@ test('NodeHost writes fd 1, reads fd 0 to EOF, logs lines, rejects other fds', (
     assert.equal(host.read(0, buf), 0);
     assert.equal(host.read(1, buf), -EBADF);
     host.log('openat(...) = 3');
+    assert.equal(host.isatty(1), false);
+    assert.equal(host.isatty(7), false);
     assert.equal(fs.readFileSync(outPath, 'utf8'), 'hi ');
     assert.equal(fs.readFileSync(logPath, 'utf8'), 'openat(...) = 3\n');
   });
@@ -89,6 +91,7 @@ test('MemoryHost serves stdin then EOF and collects output', () => {
   host.write(1, new Uint8Array([4]));
   assert.deepEqual([...host.output(1)], [1, 2, 3, 4]);
   assert.deepEqual([...host.output(2)], []);
+  assert.equal(host.isatty(1), false);
 });
 
 test('parseArgs: options, --, program and its arguments', () => {
