@@ -16,9 +16,10 @@ WASM_RAW := target/$(WASM_TARGET)/release/nanovm_runtime.wasm
 PKG := js/pkg
 # Extra flags for `cargo test` in `make test` (e.g. CARGO_TEST_FLAGS=--release).
 CARGO_TEST_FLAGS ?=
-# Directories of prebuilt *.elf + *.expected guests for the Node.js suite (empty: skipped).
+# Directories of prebuilt guest + *.expected pairs for the Node.js suite (empty: skipped).
+# The Rust fuzz test (runtime/tests/fuzz.rs) keeps its binaries in FUZZ_OUT during `make test`.
 ISA_DIR ?=
-FUZZ_OUT ?=
+FUZZ_OUT ?= $(if $(wildcard runtime/tests/fuzz.rs),build/fuzz)
 # Fuzz sequences for `make fuzz`.
 N ?= 1000000
 
@@ -43,7 +44,12 @@ wasm:
 test: build test-rust test-js
 
 test-rust:
+ifneq ($(FUZZ_OUT),)
+	rm -rf $(FUZZ_OUT) && mkdir -p $(FUZZ_OUT)
+	NANOVM_FUZZ_OUT=$(abspath $(FUZZ_OUT)) $(CARGO) test --workspace $(CARGO_TEST_FLAGS)
+else
 	$(CARGO) test --workspace $(CARGO_TEST_FLAGS)
+endif
 
 test-js:
 	cd js && $(if $(ISA_DIR),NANOVM_ISA_DIR=$(abspath $(ISA_DIR))) \
@@ -51,10 +57,10 @@ test-js:
 		$(NODE) --test test/
 
 bench: build
-	scripts/bench.sh
+	if [ -f bench/run.mjs ]; then $(NODE) bench/run.mjs; else scripts/bench.sh; fi
 
 fuzz:
-	NANOVM_FUZZ_SEQUENCES=$(N) $(CARGO) test --release --workspace fuzz
+	NANOVM_FUZZ_SEQUENCES=$(N) $(CARGO) test --release -p nanovm-runtime --test fuzz
 
 image:
 	@echo "nanovm: no guest image is needed yet: guests are static riscv64 ELF files run directly;"

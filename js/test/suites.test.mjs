@@ -1,8 +1,9 @@
 //! Prebuilt guest suites from other parts of the build, run in-process through the wasm module:
 //! `NANOVM_ISA_DIR` (the RISC-V ISA tests) and `NANOVM_FUZZ_OUT` (fuzzer-generated programs).
-//! Each directory holds `NAME.elf` + `NAME.expected` pairs: the guest must exit with status 0
-//! and its stdout must equal `NAME.expected` byte for byte. A variable that is set but names a
-//! directory without `*.elf` files fails the run; unset variables skip the suite.
+//! Each directory holds `NAME.expected` files next to the guest binary `NAME.elf` or `NAME` (the
+//! fuzzer writes `fuzz-<seed>-<first>` without extension): the guest, run without arguments,
+//! must exit with status 0 and its stdout must equal `NAME.expected` byte for byte. A variable
+//! that is set but names a directory without such pairs fails the run; unset variables skip.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,14 +44,19 @@ function runInProcess(elfPath) {
 for (const variable of ['NANOVM_ISA_DIR', 'NANOVM_FUZZ_OUT']) {
   const dir = process.env[variable];
   describe(variable, { skip: dir ? false : `${variable} not set` }, () => {
-    const elves = dir && fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.elf')).sort() : [];
-    test(`${dir} holds *.elf files`, () => {
-      assert.ok(elves.length > 0, `${variable}=${dir} is set but has no *.elf files`);
+    const names = dir && fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    const pairs = names
+      .filter((f) => f.endsWith('.expected'))
+      .map((f) => f.slice(0, -'.expected'.length))
+      .map((base) => [base, names.includes(`${base}.elf`) ? `${base}.elf` : base])
+      .filter(([, elf]) => names.includes(elf))
+      .sort();
+    test(`${dir} holds guest + .expected pairs`, () => {
+      assert.ok(pairs.length > 0, `${variable}=${dir} is set but has no NAME(.elf) + NAME.expected pairs`);
     });
-    for (const elf of elves) {
+    for (const [base, elf] of pairs) {
       test(elf, () => {
-        const base = path.join(dir, elf.slice(0, -'.elf'.length));
-        const expected = fs.readFileSync(`${base}.expected`);
+        const expected = fs.readFileSync(path.join(dir, `${base}.expected`));
         const got = runInProcess(path.join(dir, elf));
         assert.equal(got.status, 0, `${elf}: ${got.error || ''}\n${got.stderr || ''}`);
         assert.equal(got.stdout.toString('latin1'), expected.toString('latin1'), elf);
