@@ -31,7 +31,7 @@ function runInProcess(elfPath) {
   }
   try {
     let state = STATE_RUNNING;
-    while (state === STATE_RUNNING && vm.instret < MAX_INSNS) state = vm.run(SLICE);
+    while (state === STATE_RUNNING && vm.instructions < MAX_INSNS) state = vm.run(SLICE);
     const out = { stdout: Buffer.from(host.output(1)), stderr: Buffer.from(host.output(2)) };
     if (state === STATE_RUNNING) return { ...out, status: null, error: `still running after ${MAX_INSNS} instructions` };
     if (state === STATE_EXITED) return { ...out, status: vm.exitCode };
