@@ -123,7 +123,11 @@ export async function main(argv) {
     return EXIT_USAGE;
   }
   if (opts.help) {
-    fs.writeSync(1, USAGE + '\n');
+    try {
+      fs.writeSync(1, USAGE + '\n');
+    } catch {
+      // stdout closed: the help text had nowhere to go, like the native CLI.
+    }
     return 0;
   }
   let glue;

@@ -31,6 +31,7 @@ before(() => {
   put('truncated', elf.subarray(0, 1000));
   put('x86-64', fs.readFileSync('/bin/true'));
   files.missing = path.join(dir, 'does-not-exist');
+  files.notdir = path.join(dir, 'empty', 'below-a-file');
   files.dir = dir;
   files.good = good;
 });
@@ -48,6 +49,7 @@ describe('unusable program files', () => {
   const cases = [
     ['missing', 127, ': No such file or directory\n'],
     ['dir', 126, ': Is a directory\n'],
+    ['notdir', 126, ': Not a directory\n'],
     ['empty', 126, null],
     ['text', 126, null],
     ['short-magic', 126, null],
@@ -111,7 +113,7 @@ test('--stats prints instructions, blocks and MIPS on stderr', () => {
 
 describe('same bytes as the native CLI', () => {
   const cases = [
-    ...['missing', 'dir', 'empty', 'text', 'elf32', 'truncated', 'x86-64'].map((f) => () => [
+    ...['missing', 'notdir', 'dir', 'empty', 'text', 'elf32', 'truncated', 'x86-64'].map((f) => () => [
       'run',
       '--',
       files[f],
@@ -119,6 +121,7 @@ describe('same bytes as the native CLI', () => {
     ...USAGE_CASES.map((args) => () => args),
     () => ['run', '--', files.good, '3', 'x'],
     () => ['--help'],
+    () => ['run', '--strace', '--', files.good, '1'],
     () => ['run', '--tier=interp', '--memory=+64', files.good],
   ];
   for (const [i, mk] of cases.entries()) {
