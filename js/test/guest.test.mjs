@@ -3,6 +3,10 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { loadWasm } from '../lib/wasm.mjs';
+import { MemoryHost } from '../lib/memhost.mjs';
+import { runToEnd } from '../lib/run.mjs';
 import { compileGuest, requireTool, runCli, runQemu, show, tempDir, QEMU } from './helpers.mjs';
 
 const bins = {};
@@ -45,3 +49,19 @@ for (const [mode, sig] of [
     assert.match(got.stderr.toString(), /^nanovm: [^\n]+: [^\n]*\(SIG[A-Z]+[^\n]*\)\n$/);
   });
 }
+
+test('the event loop keeps running while a guest computes (in-process, real wasm)', async () => {
+  const glue = await loadWasm();
+  const host = new MemoryHost();
+  const vm = new glue.WasmVm(fs.readFileSync(bins.compute), ['compute'], [], 'compute', false, 0, host);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const end = await runToEnd(vm, 1_000_000);
+  clearInterval(timer);
+  const slices = Math.floor(vm.instructions / 1_000_000);
+  vm.free();
+  assert.deepEqual(end, { exited: true, code: 0 });
+  assert.equal(Buffer.from(host.output(1)).toString(), runQemu(bins.compute).stdout.toString());
+  assert.ok(slices >= 10, `only ${slices} slices`);
+  assert.ok(ticks >= 3, `timer fired ${ticks} times during ${slices} slices`);
+});
