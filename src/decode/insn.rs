@@ -87,12 +87,15 @@ ops! {
 /// Field use by format:
 /// - `rd`, `rs1`, `rs2`, `rs3`: register numbers (integer or FP as the op says).
 /// - `imm`: the sign-extended immediate (I/S/B/U/J formats; U already shifted
-///   left by 12); the shift amount for shifts-by-immediate; the CSR number for
-///   Zicsr ops (whose `rs1` holds the 5-bit uimm for the `*i` forms); the
-///   `pred << 4 | succ` bits for `fence`.
+///   left by 12; branch and jump offsets in bytes); the shift amount for
+///   shifts-by-immediate; the CSR number (0..=4095) for Zicsr ops (whose
+///   `rs1` holds the 5-bit uimm for the `*i` forms); the raw 12-bit
+///   `fm << 8 | pred << 4 | succ` field for `fence`.
 /// - `rm`: the FP rounding-mode field (0..=7, 7 = dynamic) for FP ops; the
 ///   `aq << 1 | rl` bits for A ops.
 /// - `len`: 4, or 2 for a compressed encoding.
+///
+/// Fields an op does not use are 0 (so equal instructions compare equal).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Insn {
     /// The operation.
@@ -116,7 +119,16 @@ pub struct Insn {
 impl Insn {
     /// An instruction with every field zero but `op` and `len`.
     pub const fn new(op: Op, len: u8) -> Self {
-        Insn { op, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0, len, imm: 0 }
+        Insn {
+            op,
+            rd: 0,
+            rs1: 0,
+            rs2: 0,
+            rs3: 0,
+            rm: 0,
+            len,
+            imm: 0,
+        }
     }
 
     /// True if this instruction ends a basic block: it may transfer control

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// NanoVM benchmark harness: runs each guest program under NanoVM's interpreter in wasm on Node
+// (the product), NanoVM's native build (to show what wasm costs), qemu-riscv64 and the same C
+// program built for the host, all in one run, and prints a Markdown table of medians.
+//
+// Usage: node bench/run.mjs [--runs N] [--only NAME[,NAME]] [--out FILE]
+// MIPS = guest instructions retired (from `--stats`) / wall-clock seconds of the whole command
+// (process start, wasm instantiation and guest run), so the figure is what a user waits for.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const progDir = join(root, 'bench', 'programs');
+const outDir = join(root, 'build', 'bench');
+const PROGRAMS = ['sieve', 'sha256', 'fpkernel'];
+
+function usage(msg) {
+  process.stderr.write(`bench: ${msg}\nusage: node bench/run.mjs [--runs N] [--only a,b] [--out FILE]\n`);
+  process.exit(2);
+}
+
+const opts = { runs: 5, only: PROGRAMS, out: null };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const val = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
+  if (a === '--runs') {
+    opts.runs = Number.parseInt(val(), 10);
+    if (!(opts.runs > 0)) usage('--runs must be a positive integer');
+  } else if (a === '--only') {
+    opts.only = val().split(',');
+    for (const p of opts.only) if (!PROGRAMS.includes(p)) usage(`unknown program ${p}`);
+  } else if (a === '--out') opts.out = val();
+  else usage(`unknown option ${a}`);
+}
+
+function run(cmd, args, { check = true } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (check && r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+  }
+  return { secs, stdout: r.stdout, stderr: r.stderr };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function build(name) {
+  mkdirSync(outDir, { recursive: true });
+  const src = join(progDir, `${name}.c`);
+  const rv = join(outDir, `${name}.rv64`);
+  const host = join(outDir, `${name}.host`);
+  run('riscv64-linux-gnu-gcc', ['-O2', '-static', '-o', rv, src, '-lm']);
+  run('cc', ['-O2', '-o', host, src, '-lm']);
+  return { rv, host };
+}
+
+function instructions(stderr) {
+  const m = /instructions[^0-9]*([0-9][0-9_,]*)/i.exec(stderr);
+  if (!m) throw new Error(`no instruction count in --stats output:\n${stderr}`);
+  return Number(m[1].replace(/[_,]/g, ''));
+}
+
+const nanovmJs = join(root, 'js', 'bin', 'nanovm.mjs');
+const nanovmNative = join(root, 'target', 'release', 'nanovm');
+for (const f of [nanovmJs, nanovmNative, join(root, 'js', 'pkg')]) {
+  if (!existsSync(f)) {
+    process.stderr.write(`bench: ${f} is missing; run \`make build\` first\n`);
+    process.exit(1);
+  }
+}
+
+const rows = [];
+for (const name of opts.only) {
+  const { rv, host } = build(name);
+  const expected = run(host, []).stdout;
+  const t = { wasm: [], native: [], qemu: [], host: [] };
+  let insns = 0;
+  for (let i = 0; i < opts.runs; i++) {
+    const w = run('node', [nanovmJs, 'run', '--stats', '--', rv]);
+    if (w.stdout !== expected) throw new Error(`${name}: NanoVM (wasm) output differs from native`);
+    insns = instructions(w.stderr);
+    t.wasm.push(w.secs);
+    const n = run(nanovmNative, ['run', '--stats', '--', rv]);
+    if (n.stdout !== expected) throw new Error(`${name}: NanoVM (native) output differs`);
+    t.native.push(n.secs);
+    const q = run('qemu-riscv64', [rv]);
+    if (q.stdout !== expected) throw new Error(`${name}: qemu output differs from native`);
+    t.qemu.push(q.secs);
+    t.host.push(run(host, []).secs);
+  }
+  const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
+  rows.push({ name, insns, ...m });
+  process.stderr.write(`${name}: ${(insns / 1e6).toFixed(0)} M insns, wasm ${m.wasm.toFixed(3)} s\n`);
+}
+
+const wasmSize = (() => {
+  const p = join(root, 'js', 'pkg', 'nanovm_runtime_bg.wasm');
+  return existsSync(p) ? statSync(p).size : NaN;
+})();
+const f2 = (x) => x.toFixed(2);
+const lines = [
+  `| program | guest insns | NanoVM wasm s | MIPS (wasm) | NanoVM native s | MIPS (native) | qemu-user s | host s | wasm / qemu | wasm / host |`,
+  `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  ...rows.map((r) =>
+    `| ${r.name} | ${(r.insns / 1e6).toFixed(1)} M | ${r.wasm.toFixed(3)} | ${(r.insns / r.wasm / 1e6).toFixed(0)} | ` +
+    `${r.native.toFixed(3)} | ${(r.insns / r.native / 1e6).toFixed(0)} | ${r.qemu.toFixed(3)} | ` +
+    `${r.host.toFixed(3)} | ${f2(r.wasm / r.qemu)}x | ${f2(r.wasm / r.host)}x |`),
+  '',
+  `Median of ${opts.runs} runs each; nanovm_runtime_bg.wasm: ${(wasmSize / 1024).toFixed(0)} KiB.`,
+];
+const text = lines.join('\n') + '\n';
+process.stdout.write(text);
+if (opts.out) writeFileSync(opts.out, text);

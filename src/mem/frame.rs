@@ -1,0 +1,150 @@
+//! Page frames (4 KiB of host memory each), the resident-memory pool that
+//! counts and limits them, shared-memory objects, and the per-space page table
+//! that maps a guest page number to its frame.
+//!
+//! A frame is an `Rc` allocation that never moves while referenced, so the TLB
+//! may hold raw host pointers into it. Copy-on-write is the reference count:
+//! a private page whose frame has `strong_count > 1` is shared with another
+//! address space (after `fork`) and is copied on the first write.
+//!
+//! The page table is a hash map keyed by page number with a one-multiply
+//! hasher. It is only consulted on a TLB miss; the alternative of a radix tree
+//! was rejected as more code for no gain at this level (the hot path is the TLB).
+
+use super::PAGE_SIZE;
+use core::cell::{Cell, RefCell, UnsafeCell};
+use core::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+/// Counts the frames of a family of address spaces (one `new()` plus its
+/// forks and `new_sibling`s) and enforces the resident limit.
+#[derive(Debug)]
+pub(crate) struct Pool {
+    frames: Cell<u64>,
+    limit_frames: Cell<u64>,
+}
+
+impl Pool {
+    pub(crate) fn new() -> Rc<Pool> {
+        Rc::new(Pool {
+            frames: Cell::new(0),
+            limit_frames: Cell::new(u64::MAX),
+        })
+    }
+
+    pub(crate) fn set_limit_bytes(&self, bytes: u64) {
+        self.limit_frames.set(bytes / PAGE_SIZE as u64);
+    }
+
+    pub(crate) fn frames(&self) -> u64 {
+        self.frames.get()
+    }
+}
+
+/// The bytes of one guest page plus the pool it is counted in.
+pub(crate) struct FrameData {
+    bytes: UnsafeCell<[u8; PAGE_SIZE]>,
+    pool: Rc<Pool>,
+}
+
+impl Drop for FrameData {
+    fn drop(&mut self) {
+        self.pool.frames.set(self.pool.frames.get() - 1);
+    }
+}
+
+/// A reference-counted page frame.
+pub(crate) type Frame = Rc<FrameData>;
+
+/// Allocates a frame filled with zeros, or with a copy of `from`; `None` when
+/// the pool's limit is reached.
+pub(crate) fn alloc_frame(pool: &Rc<Pool>, from: Option<&Frame>) -> Option<Frame> {
+    let n = pool.frames.get();
+    if n >= pool.limit_frames.get() {
+        return None;
+    }
+    pool.frames.set(n + 1);
+    let bytes = match from {
+        // SAFETY: the source frame's bytes are only written through pointers
+        // derived from the TLB or `host_ptr` by this single-threaded space,
+        // and no such write is in progress while we copy.
+        Some(f) => unsafe { *f.bytes.get() },
+        None => [0u8; PAGE_SIZE],
+    };
+    Some(Rc::new(FrameData {
+        bytes: UnsafeCell::new(bytes),
+        pool: pool.clone(),
+    }))
+}
+
+/// Host address of the first byte of the frame; stable while the `Rc` lives.
+#[inline]
+pub(crate) fn host_ptr(f: &Frame) -> *mut u8 {
+    f.bytes.get() as *mut u8
+}
+
+/// The frames of one anonymous `MAP_SHARED` mapping, indexed by page offset
+/// inside the original mapping. Every address space that maps it (through
+/// `fork`) finds or creates the same frame here on first touch.
+#[derive(Default)]
+pub(crate) struct SharedObj {
+    pub(crate) pages: RefCell<PageMap<Frame>>,
+}
+
+/// A page-table entry.
+#[derive(Clone)]
+pub(crate) struct Page {
+    pub(crate) frame: Frame,
+    /// The interpreter decoded code from this page (`mark_code`): writes take
+    /// the slow path and are recorded.
+    pub(crate) code: bool,
+}
+
+/// Hasher for page numbers: one multiply by an odd constant (Fibonacci
+/// hashing); hashbrown takes the top bits for the group tag.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PageHasher(u64);
+
+impl Hasher for PageHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ self.0).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A hash map keyed by page number.
+pub(crate) type PageMap<V> = hashbrown::HashMap<u64, V, BuildHasherDefault<PageHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_counts_and_limits() {
+        let pool = Pool::new();
+        pool.set_limit_bytes(2 * PAGE_SIZE as u64);
+        let a = alloc_frame(&pool, None).unwrap();
+        // SAFETY: `a` is the only reference; nothing else touches the bytes.
+        unsafe { *host_ptr(&a).add(7) = 9 };
+        let b = alloc_frame(&pool, Some(&a)).unwrap();
+        // SAFETY: `b` is a live frame of PAGE_SIZE bytes.
+        assert_eq!(unsafe { *host_ptr(&b).add(7) }, 9);
+        assert_eq!(pool.frames(), 2);
+        assert!(alloc_frame(&pool, None).is_none());
+        drop(a);
+        assert_eq!(pool.frames(), 1);
+        assert!(alloc_frame(&pool, None).is_some());
+        drop(b);
+        assert_eq!(pool.frames(), 0);
+    }
+}
