@@ -23,12 +23,12 @@ FUZZ_OUT ?= $(if $(wildcard runtime/tests/fuzz.rs),build/fuzz)
 # Fuzz sequences for `make fuzz`.
 N ?= 1000000
 
-.PHONY: all build native wasm test test-rust test-js bench image fuzz clean help
+.PHONY: all build native wasm test test-rust test-js bench image image-test fuzz clean help
 
 all: build
 
 help:
-	@echo "targets: build (native + wasm), native, wasm, test, bench, fuzz [N=...], image, clean"
+	@echo "targets: build (native + wasm), native, wasm, test, bench, fuzz [N=...], image, image-test, clean"
 
 build: native wasm
 
@@ -62,9 +62,12 @@ bench: build
 fuzz:
 	NANOVM_FUZZ_SEQUENCES=$(N) $(CARGO) test --release -p nanovm-runtime --test fuzz
 
+# The guest root file system (build/image/, from Debian riscv64 packages; docs/image.md).
 image:
-	@echo "nanovm: no guest image is needed yet: guests are static riscv64 ELF files run directly;"
-	@echo "nanovm: a root file system image arrives with the Linux personality work."
+	scripts/build-image.sh
+
+image-test: image
+	scripts/test-image.sh
 
 clean:
 	$(CARGO) clean
