@@ -1,4 +1,5 @@
 //! NanoVM's Linux personality.
+pub mod vfs;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
