@@ -14,6 +14,9 @@ export const USAGE = `usage: nanovm run [--tier interp] [--stats] [--strace] [--
   --strace        log every system call to stderr
   --memory MIB    limit guest memory to MIB mebibytes`;
 
+/** Linux SIGPIPE: a death by it is not reported (like a shell). */
+const SIGPIPE = 13;
+
 /** Exit status for command-line mistakes. */
 export const EXIT_USAGE = 2;
 /** Exit status when NanoVM itself fails (EX_SOFTWARE). */
@@ -167,13 +170,14 @@ export async function main(argv) {
       const n = vm.instructions;
       const mips = secs > 0 ? n / secs / 1e6 : 0;
       errLine(
-        `nanovm: ${n} instructions retired, ${vm.blocksBuilt} blocks built, ` +
-          `${vm.blockRuns} block runs, ${vm.syscalls} syscalls, ` +
-          `${secs.toFixed(3)} s, ${mips.toFixed(1)} MIPS`,
+        `nanovm: instructions retired: ${n}, blocks built: ${vm.blocksBuilt}, ` +
+          `block runs: ${vm.blockRuns}, syscalls: ${vm.syscalls}, ` +
+          `time: ${secs.toFixed(3)} s, MIPS: ${mips.toFixed(1)}`,
       );
     }
     if (end.exited) return end.code;
-    const why = vm.killInfo;
+    // Like a shell, say nothing about a SIGPIPE death (`prog | head`).
+    const why = end.signal === SIGPIPE ? undefined : vm.killInfo;
     if (why !== undefined) errLine(`nanovm: ${opts.program}: ${why}`);
     return 128 + end.signal;
   } catch (err) {

@@ -7,14 +7,15 @@ import fs from 'node:fs';
 import { loadWasm } from '../lib/wasm.mjs';
 import { MemoryHost } from '../lib/memhost.mjs';
 import { runToEnd } from '../lib/run.mjs';
-import { compileGuest, requireTool, runCli, runQemu, show, tempDir, QEMU } from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { CLI, GUEST_ENV, compileGuest, requireTool, runCli, runQemu, show, tempDir, QEMU } from './helpers.mjs';
 
 const bins = {};
 
 before(() => {
   requireTool(QEMU);
   const dir = tempDir();
-  for (const name of ['hello', 'compute', 'stdin', 'sys']) bins[name] = compileGuest(name, dir);
+  for (const name of ['hello', 'compute', 'stdin', 'sys', 'yes']) bins[name] = compileGuest(name, dir);
 });
 
 /** Runs `name args` under both and compares; `sameStderr` false for signal deaths. */
@@ -64,4 +65,20 @@ test('the event loop keeps running while a guest computes (in-process, real wasm
   assert.equal(Buffer.from(host.output(1)).toString(), runQemu(bins.compute).stdout.toString());
   assert.ok(slices >= 10, `only ${slices} slices`);
   assert.ok(ticks >= 3, `timer fired ${ticks} times during ${slices} slices`);
+});
+
+test('stdout closed early: killed by SIGPIPE (141) like under qemu, nothing on stderr', () => {
+  // bash reports the emulator's own status through PIPESTATUS.
+  const pipeline = (cmd) => {
+    const r = spawnSync('bash', ['-c', `${cmd} | head -n 3; exit \${PIPESTATUS[0]}`], {
+      env: GUEST_ENV,
+      encoding: 'latin1',
+    });
+    if (r.error) throw r.error;
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const want = pipeline(`${QEMU} ${bins.yes}`);
+  const got = pipeline(`'${process.execPath}' '${CLI}' run -- ${bins.yes}`);
+  assert.equal(want.status, 141, show(want));
+  assert.deepEqual(got, want);
 });
