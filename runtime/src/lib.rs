@@ -1,5 +1,41 @@
-//! NanoVM's Linux personality.
-pub mod vfs;
+//! # nanovm-runtime: NanoVM's Linux personality
+//!
+//! Turns the bare RV64GC machine of the `nanovm` crate into a Linux process:
+//! validates and loads static riscv64 ELF programs ([`elf`], [`loader`]),
+//! builds the initial stack Linux would ([`stack`]), answers system calls
+//! ([`syscall`]) and maps faults to signals. [`Vm`] ties it together;
+//! [`Host`] is everything it needs from the outside world, so the same code
+//! runs natively (`nanovm run`, tests) and in wasm under JS.
+//!
+//! ```no_run
+//! use nanovm_runtime::{CaptureHost, Options, RunState, Vm};
+//! let elf = std::fs::read("hello").unwrap();
+//! let mut vm = Vm::load(&elf, &[b"hello".to_vec()], &[], &Options::default()).unwrap();
+//! let mut host = CaptureHost::default();
+//! while vm.run(&mut host, 1 << 24) == RunState::Running {}
+//! ```
+//!
+//! Not yet: dynamic linking, files (the [`vfs`] exists but is not wired to
+//! the syscalls yet: the file system the guest sees is empty), processes,
+//! threads, signal delivery to handlers (dispositions are stored; see
+//! [`syscall::signal`]).
 
+pub mod elf;
+pub mod errno;
+pub mod host;
+pub mod layout;
+pub mod loader;
+pub mod signal;
+pub mod stack;
+pub mod syscall;
+pub mod task;
+pub mod vfs;
+pub mod vm;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+pub use errno::Errno;
+#[cfg(not(target_arch = "wasm32"))]
+pub use host::StdHost;
+pub use host::{CaptureHost, Host};
+pub use vm::{KillInfo, LoadError, Options, RunState, Vm, VmStats};

@@ -5,8 +5,9 @@
 //!   based like Linux's `inode_operations` (lookup a name in a directory
 //!   inode, create, unlink, rename, read/write at an offset...). It knows
 //!   nothing of paths, mounts, credentials or file descriptors. [`memfs`] is
-//!   the in-memory implementation; `/proc`, `/dev` and a host-directory fs
-//!   will implement it too.
+//!   the in-memory implementation, [`devfs`] the guest's `/dev` (its
+//!   `read`/`write` are the devices), `hostfs` (native builds) a host
+//!   directory confined to itself; `/proc` will implement it too.
 //! - [`mount`]: the mount table ([`Vfs`]) and [`Vnode`], a counted reference
 //!   to an inode of a mounted file system.
 //! - [`path`]: `namei`, path resolution (root/cwd, `..`, symlinks, mounts,
@@ -52,9 +53,14 @@
 //! names are arbitrary bytes except `/` and NUL.
 
 pub mod abi;
+pub mod devfs;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod hostfs;
+#[cfg(not(target_arch = "wasm32"))]
+mod hostfs_node;
 pub mod memfs;
 pub mod mount;
 pub mod ops;
@@ -388,6 +394,14 @@ pub trait FileSystem {
         -> VfsResult<()>;
     /// The target of a symlink (EINVAL for other types).
     fn readlink(&self, ino: Ino) -> VfsResult<Vec<u8>>;
+    /// `open` of `ino` (not O_PATH) passed the VFS's checks; the file system
+    /// may still refuse (a device with no backing, as `/dev/tty` without a
+    /// controlling terminal: ENXIO) or prepare I/O (a host file handle).
+    /// `flags` are the open flags. The default accepts.
+    fn open(&self, ino: Ino, flags: u32) -> VfsResult<()> {
+        let _ = (ino, flags);
+        Ok(())
+    }
     /// Read at `off`; returns bytes read (0 at or past end of file).
     fn read(&self, ino: Ino, off: u64, buf: &mut [u8]) -> VfsResult<usize>;
     /// Write at `off`, growing the file; returns bytes written.

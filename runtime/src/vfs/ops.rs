@@ -146,15 +146,16 @@ impl Vfs {
             if flags & O_NOATIME != 0 && ctx.cred.uid != 0 && ctx.cred.uid != st.uid {
                 return Err(Errno::EPERM);
             }
-            if flags & O_TRUNC != 0 && kind == FileType::Regular {
-                let now = Some(SetTime::Now);
-                let attr = SetAttr {
-                    size: Some(0),
-                    mtime: now,
-                    ..SetAttr::default()
-                };
-                v.fs().setattr(v.ino(), &attr)?;
-            }
+        }
+        v.fs().open(v.ino(), flags)?;
+        if !created && flags & O_TRUNC != 0 && kind == FileType::Regular {
+            let now = Some(SetTime::Now);
+            let attr = SetAttr {
+                size: Some(0),
+                mtime: now,
+                ..SetAttr::default()
+            };
+            v.fs().setattr(v.ino(), &attr)?;
         }
         Ok(OpenFile::new(v, kind, flags))
     }

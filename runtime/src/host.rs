@@ -1,0 +1,197 @@
+//! The host side of the emulator: where guest I/O, time and randomness come
+//! from. The runtime never touches the OS directly; the native CLI passes a
+//! [`StdHost`], the wasm entry point a JS-backed host, tests a [`CaptureHost`].
+
+/// Services the embedding environment provides to the guest.
+pub trait Host {
+    /// Writes guest output for host descriptor `fd` (1 stdout, 2 stderr).
+    /// Returns the bytes taken, or an errno such as `EPIPE`/`EBADF`.
+    fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32>;
+    /// Reads guest input (fd 0 is stdin). `Ok(0)` is end of file.
+    fn read(&mut self, fd: i32, buf: &mut [u8]) -> Result<usize, i32>;
+    /// Wall-clock time, nanoseconds since the Unix epoch.
+    fn realtime_ns(&mut self) -> u64;
+    /// A clock that never goes backwards, nanoseconds from an arbitrary origin.
+    fn monotonic_ns(&mut self) -> u64;
+    /// Fills `buf` from a cryptographically secure source.
+    fn random(&mut self, buf: &mut [u8]);
+    /// One line of diagnostics (`--strace` output, warnings), without newline.
+    fn log(&mut self, line: &str);
+}
+
+/// A host that keeps everything in memory: stdin from a buffer, stdout,
+/// stderr and log lines captured, a deterministic clock (each reading
+/// advances 1 µs) and a deterministic pseudo-random stream. For tests and
+/// embedders that want to inspect a run.
+#[derive(Debug, Default, Clone)]
+pub struct CaptureHost {
+    /// Bytes the guest will read from stdin.
+    pub stdin: Vec<u8>,
+    /// How much of `stdin` has been consumed.
+    pub stdin_pos: usize,
+    /// Everything written to fd 1.
+    pub stdout: Vec<u8>,
+    /// Everything written to fd 2.
+    pub stderr: Vec<u8>,
+    /// Every [`Host::log`] line.
+    pub log: Vec<String>,
+    /// The current clock value in nanoseconds.
+    pub clock_ns: u64,
+    /// State of the pseudo-random generator.
+    pub rng: u64,
+}
+
+impl CaptureHost {
+    /// A host with the given stdin contents.
+    pub fn with_stdin(stdin: &[u8]) -> Self {
+        CaptureHost {
+            stdin: stdin.to_vec(),
+            ..Default::default()
+        }
+    }
+}
+
+impl Host for CaptureHost {
+    fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32> {
+        match fd {
+            1 => self.stdout.extend_from_slice(data),
+            2 => self.stderr.extend_from_slice(data),
+            _ => return Err(crate::Errno::EBADF.0),
+        }
+        Ok(data.len())
+    }
+
+    fn read(&mut self, fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
+        if fd != 0 {
+            return Err(crate::Errno::EBADF.0);
+        }
+        let rest = self.stdin.get(self.stdin_pos..).unwrap_or(&[]);
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.stdin_pos += n;
+        Ok(n)
+    }
+
+    fn realtime_ns(&mut self) -> u64 {
+        // 2024-01-01T00:00:00Z plus the monotonic clock.
+        1_704_067_200_000_000_000 + self.monotonic_ns()
+    }
+
+    fn monotonic_ns(&mut self) -> u64 {
+        self.clock_ns += 1000;
+        self.clock_ns
+    }
+
+    fn random(&mut self, buf: &mut [u8]) {
+        for b in buf {
+            // xorshift64*: deterministic, never zero state.
+            if self.rng == 0 {
+                self.rng = 0x9e37_79b9_7f4a_7c15;
+            }
+            self.rng ^= self.rng >> 12;
+            self.rng ^= self.rng << 25;
+            self.rng ^= self.rng >> 27;
+            *b = (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as u8;
+        }
+    }
+
+    fn log(&mut self, line: &str) {
+        self.log.push(line.to_string());
+    }
+}
+
+/// The native host: the process's own stdin/stdout/stderr, the system
+/// clocks and the OS random source (via the `getrandom` crate).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub struct StdHost {
+    start: std::time::Instant,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Default for StdHost {
+    fn default() -> Self {
+        StdHost {
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn io_errno(e: std::io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(crate::Errno::EIO.0)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Host for StdHost {
+    fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32> {
+        use std::io::Write;
+        // The guest's C library already buffers: pass each write straight on.
+        let res = match fd {
+            1 => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(data).and_then(|_| out.flush())
+            }
+            2 => std::io::stderr().lock().write_all(data),
+            _ => return Err(crate::Errno::EBADF.0),
+        };
+        res.map(|_| data.len()).map_err(io_errno)
+    }
+
+    fn read(&mut self, fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
+        use std::io::Read;
+        if fd != 0 {
+            return Err(crate::Errno::EBADF.0);
+        }
+        std::io::stdin().lock().read(buf).map_err(io_errno)
+    }
+
+    fn realtime_ns(&mut self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+    }
+
+    fn monotonic_ns(&mut self) -> u64 {
+        // Offset by one second so the guest never sees a zero clock.
+        1_000_000_000 + self.start.elapsed().as_nanos() as u64
+    }
+
+    fn random(&mut self, buf: &mut [u8]) {
+        if getrandom::getrandom(buf).is_err() {
+            // No OS entropy: there is nothing secure to fall back on.
+            buf.fill(0);
+            self.log("nanovm: warning: the host random source failed");
+        }
+    }
+
+    fn log(&mut self, line: &str) {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capture_host_roundtrip() {
+        let mut h = CaptureHost::with_stdin(b"abc");
+        let mut buf = [0u8; 2];
+        assert_eq!(h.read(0, &mut buf), Ok(2));
+        assert_eq!(&buf, b"ab");
+        assert_eq!(h.read(0, &mut buf), Ok(1));
+        assert_eq!(h.read(0, &mut buf), Ok(0));
+        assert_eq!(h.write(1, b"out"), Ok(3));
+        assert_eq!(h.write(7, b"x"), Err(9));
+        assert_eq!(h.stdout, b"out");
+        let a = h.monotonic_ns();
+        assert!(h.monotonic_ns() > a);
+        let mut r = [0u8; 16];
+        h.random(&mut r);
+        assert!(r.iter().any(|&b| b != 0));
+    }
+}

@@ -1,0 +1,166 @@
+//! The syscall table: number → name, handler, support level, and how
+//! `--strace` shows the arguments and result. Numbers are riscv64's
+//! (asm-generic). Anything not listed is `ENOSYS`.
+
+use super::strace::Arg::{self, *};
+use super::strace::Ret;
+use super::{fs, mm, process, random, signal, time, Handler};
+
+/// How completely a call is implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Linux semantics.
+    Full,
+    /// Real semantics within today's limits (empty file system, one thread,
+    /// no signal delivery); see the handler's docs.
+    Partial,
+    /// Deliberately `ENOSYS` (the C library has a fallback).
+    NoSys,
+}
+
+/// One table row.
+#[derive(Debug, Clone, Copy)]
+pub struct Syscall {
+    /// Syscall number (`a7`).
+    pub nr: u64,
+    /// Name as strace shows it.
+    pub name: &'static str,
+    /// Implementation.
+    pub handler: Handler,
+    /// Support level.
+    pub level: Level,
+    /// Argument formats for `--strace` (also the argument count).
+    pub args: &'static [Arg],
+    /// Result format for `--strace`.
+    pub ret: Ret,
+}
+
+macro_rules! syscalls {
+    ($($nr:literal, $konst:ident, $name:literal, $handler:path, $level:ident, [$($arg:expr),*], $ret:ident;)*) => {
+        /// Syscall numbers by name.
+        pub mod nr {
+            $(
+                #[doc = $name]
+                pub const $konst: u64 = $nr;
+            )*
+        }
+
+        /// The table, sorted by number.
+        pub static TABLE: &[Syscall] = &[
+            $(Syscall { nr: $nr, name: $name, handler: $handler, level: Level::$level, args: &[$($arg),*], ret: Ret::$ret },)*
+        ];
+    };
+}
+
+syscalls! {
+//  nr  constant            name                  handler                     level    strace arguments    returns
+   17, GETCWD,             "getcwd",             fs::getcwd,                 Partial, [P, U],             Dec;
+   25, FCNTL,              "fcntl",              fs::fcntl,                  Partial, [I, I, X],          Dec;
+   29, IOCTL,              "ioctl",              fs::ioctl,                  Partial, [I, X, P],          Dec;
+   34, MKDIRAT,            "mkdirat",            fs::path_at,                Partial, [Dir, S, X],        Dec;
+   35, UNLINKAT,           "unlinkat",           fs::path_at,                Partial, [Dir, S, X],        Dec;
+   48, FACCESSAT,          "faccessat",          fs::path_at,                Partial, [Dir, S, X],        Dec;
+   49, CHDIR,              "chdir",              fs::chdir,                  Partial, [S],                Dec;
+   56, OPENAT,             "openat",             fs::openat,                 Partial, [Dir, S, X, X],     Dec;
+   57, CLOSE,              "close",              fs::close,                  Full,    [I],                Dec;
+   61, GETDENTS64,         "getdents64",         fs::getdents64,             Partial, [I, P, U],          Dec;
+   62, LSEEK,              "lseek",              fs::not_seekable,           Partial, [I, I, I],          Dec;
+   63, READ,               "read",               fs::read,                   Full,    [I, Out, U],        Dec;
+   64, WRITE,              "write",              fs::write,                  Full,    [I, In(2), U],      Dec;
+   65, READV,              "readv",              fs::readv,                  Partial, [I, P, U],          Dec;
+   66, WRITEV,             "writev",             fs::writev,                 Full,    [I, P, U],          Dec;
+   67, PREAD64,            "pread64",            fs::not_seekable,           Partial, [I, P, U, I],       Dec;
+   68, PWRITE64,           "pwrite64",           fs::not_seekable,           Partial, [I, P, U, I],       Dec;
+   78, READLINKAT,         "readlinkat",         fs::path_at,                Partial, [Dir, S, P, U],     Dec;
+   79, NEWFSTATAT,         "newfstatat",         fs::newfstatat,             Partial, [Dir, S, P, X],     Dec;
+   80, FSTAT,              "fstat",              fs::fstat,                  Partial, [I, P],             Dec;
+   93, EXIT,               "exit",               process::exit,              Full,    [I],                None;
+   94, EXIT_GROUP,         "exit_group",         process::exit,              Full,    [I],                None;
+   95, WAITID,             "waitid",             process::wait,              Partial, [I, I, P, X, P],    Dec;
+   96, SET_TID_ADDRESS,    "set_tid_address",    process::set_tid_address,   Full,    [P],                Dec;
+   98, FUTEX,              "futex",              process::futex,             Partial, [P, I, U, P],       Dec;
+   99, SET_ROBUST_LIST,    "set_robust_list",    process::set_robust_list,   Full,    [P, U],             Dec;
+  100, GET_ROBUST_LIST,    "get_robust_list",    process::get_robust_list,   Full,    [I, P, P],          Dec;
+  101, NANOSLEEP,          "nanosleep",          time::nanosleep,            Partial, [P, P],             Dec;
+  113, CLOCK_GETTIME,      "clock_gettime",      time::clock_gettime,        Full,    [I, P],             Dec;
+  114, CLOCK_GETRES,       "clock_getres",       time::clock_getres,         Full,    [I, P],             Dec;
+  115, CLOCK_NANOSLEEP,    "clock_nanosleep",    time::clock_nanosleep,      Partial, [I, I, P, P],       Dec;
+  123, SCHED_GETAFFINITY,  "sched_getaffinity",  process::sched_getaffinity, Full,    [I, U, P],          Dec;
+  124, SCHED_YIELD,        "sched_yield",        process::sched_yield,       Full,    [],                 Dec;
+  129, KILL,               "kill",               signal::kill,               Partial, [I, I],             Dec;
+  130, TKILL,              "tkill",              signal::tkill,              Partial, [I, I],             Dec;
+  131, TGKILL,             "tgkill",             signal::tgkill,             Partial, [I, I, I],          Dec;
+  132, SIGALTSTACK,        "sigaltstack",        signal::sigaltstack,        Partial, [P, P],             Dec;
+  134, RT_SIGACTION,       "rt_sigaction",       signal::rt_sigaction,       Partial, [I, P, P, U],       Dec;
+  135, RT_SIGPROCMASK,     "rt_sigprocmask",     signal::rt_sigprocmask,     Full,    [I, P, P, U],       Dec;
+  136, RT_SIGPENDING,      "rt_sigpending",      signal::rt_sigpending,      Full,    [P, U],             Dec;
+  148, GETRESUID,          "getresuid",          process::getresuid,         Full,    [P, P, P],          Dec;
+  150, GETRESGID,          "getresgid",          process::getresgid,         Full,    [P, P, P],          Dec;
+  153, TIMES,              "times",              time::times,                Full,    [P],                Dec;
+  155, GETPGID,            "getpgid",            process::getpgid,           Full,    [I],                Dec;
+  156, GETSID,             "getsid",             process::getpgid,           Full,    [I],                Dec;
+  158, GETGROUPS,          "getgroups",          process::getgroups,         Full,    [I, P],             Dec;
+  160, UNAME,              "uname",              process::uname,             Full,    [P],                Dec;
+  163, GETRLIMIT,          "getrlimit",          process::getrlimit,         Full,    [I, P],             Dec;
+  164, SETRLIMIT,          "setrlimit",          process::setrlimit,         Full,    [I, P],             Dec;
+  165, GETRUSAGE,          "getrusage",          process::getrusage,         Partial, [I, P],             Dec;
+  166, UMASK,              "umask",              fs::umask,                  Full,    [X],                Dec;
+  167, PRCTL,              "prctl",              process::prctl,             Partial, [I, X, X, X, X],    Dec;
+  169, GETTIMEOFDAY,       "gettimeofday",       time::gettimeofday,         Full,    [P, P],             Dec;
+  172, GETPID,             "getpid",             process::getpid,            Full,    [],                 Dec;
+  173, GETPPID,            "getppid",            process::getppid,           Full,    [],                 Dec;
+  174, GETUID,             "getuid",             process::getuid,            Full,    [],                 Dec;
+  175, GETEUID,            "geteuid",            process::getuid,            Full,    [],                 Dec;
+  176, GETGID,             "getgid",             process::getgid,            Full,    [],                 Dec;
+  177, GETEGID,            "getegid",            process::getgid,            Full,    [],                 Dec;
+  178, GETTID,             "gettid",             process::gettid,            Full,    [],                 Dec;
+  179, SYSINFO,            "sysinfo",            process::sysinfo,           Partial, [P],                Dec;
+  214, BRK,                "brk",                mm::brk,                    Full,    [P],                Hex;
+  215, MUNMAP,             "munmap",             mm::munmap,                 Full,    [P, U],             Dec;
+  216, MREMAP,             "mremap",             mm::mremap,                 Partial, [P, U, U, X, P],    Hex;
+  221, EXECVE,             "execve",             fs::execve,                 Partial, [S, P, P],          Dec;
+  222, MMAP,               "mmap",               mm::mmap,                   Partial, [P, U, X, X, I, X], Hex;
+  226, MPROTECT,           "mprotect",           mm::mprotect,               Full,    [P, U, X],          Dec;
+  227, MSYNC,              "msync",              mm::msync,                  Full,    [P, U, X],          Dec;
+  228, MLOCK,              "mlock",              mm::check_range,            Full,    [P, U],             Dec;
+  229, MUNLOCK,            "munlock",            mm::check_range,            Full,    [P, U],             Dec;
+  233, MADVISE,            "madvise",            mm::madvise,                Full,    [P, U, I],          Dec;
+  259, RISCV_FLUSH_ICACHE, "riscv_flush_icache", mm::riscv_flush_icache,     Full,    [P, P, X],          Dec;
+  260, WAIT4,              "wait4",              process::wait,              Partial, [I, P, X, P],       Dec;
+  261, PRLIMIT64,          "prlimit64",          process::prlimit64,         Full,    [I, I, P, P],       Dec;
+  278, GETRANDOM,          "getrandom",          random::getrandom,          Full,    [P, U, X],          Dec;
+  291, STATX,              "statx",              fs::statx,                  Partial, [Dir, S, X, X, P],  Dec;
+  293, RSEQ,               "rseq",               process::nosys,             NoSys,   [P, U, X, X],       Dec;
+  439, FACCESSAT2,         "faccessat2",         fs::path_at,                Partial, [Dir, S, X, X],     Dec;
+}
+
+/// The row for syscall `nr`, if it has one.
+pub fn lookup(nr: u64) -> Option<&'static Syscall> {
+    TABLE
+        .binary_search_by_key(&nr, |s| s.nr)
+        .ok()
+        .map(|i| &TABLE[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_unique_and_sane() {
+        for w in TABLE.windows(2) {
+            assert!(w[0].nr < w[1].nr, "{} before {}", w[0].name, w[1].name);
+        }
+        for s in TABLE {
+            assert!(s.args.len() <= 6, "{}", s.name);
+            for a in s.args {
+                if let In(n) = a {
+                    assert!((*n as usize) < s.args.len(), "{}", s.name);
+                }
+            }
+        }
+        assert_eq!(lookup(64).unwrap().name, "write");
+        assert_eq!(lookup(nr::EXIT_GROUP).unwrap().ret, Ret::None);
+        assert!(lookup(1000).is_none());
+    }
+}

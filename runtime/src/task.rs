@@ -1,0 +1,185 @@
+//! The guest's process and thread state, split the way Linux splits it so a
+//! multi-threaded, multi-process personality can grow from here:
+//!
+//! - [`Process`] (a thread group): the address space, program break, signal
+//!   dispositions, resource limits, credentials, the standard descriptors and
+//!   the identity (pid).
+//! - [`Thread`]: the register state (`Box<Cpu>`, its address stays fixed for
+//!   compiled code), thread id, signal mask and pending set, and the
+//!   `set_tid_address`/`set_robust_list` bookkeeping.
+//!
+//! For now there is one process with one thread. Pids are chosen to look like
+//! an ordinary process started from a shell: pid = tid = [`GUEST_PID`], parent
+//! [`GUEST_PPID`], user and group [`GUEST_UID`] (an unprivileged user, so
+//! `AT_SECURE` is 0 and privileged calls fail with `EPERM` as they would).
+
+use nanovm::cpu::Cpu;
+use nanovm::mem::AddressSpace;
+
+/// The guest process id (and its main thread's id).
+pub const GUEST_PID: i32 = 1000;
+/// The guest's parent process id.
+pub const GUEST_PPID: i32 = 999;
+/// The guest's uid and gid (real, effective and saved).
+pub const GUEST_UID: u32 = 1000;
+
+/// Number of signals (1..=64).
+pub const NSIG: usize = 64;
+
+/// `RLIM_INFINITY`.
+pub const RLIM_INFINITY: u64 = u64::MAX;
+/// Number of resource kinds (`RLIM_NLIMITS`).
+pub const RLIM_NLIMITS: usize = 16;
+
+/// One `struct rlimit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rlimit {
+    /// Soft limit.
+    pub cur: u64,
+    /// Hard limit.
+    pub max: u64,
+}
+
+/// A signal disposition as given to `rt_sigaction` (riscv64 has no
+/// `sa_restorer`: the kernel struct is handler, flags, mask).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SigAction {
+    /// `SIG_DFL` (0), `SIG_IGN` (1) or a handler address.
+    pub handler: u64,
+    /// `SA_*` flags.
+    pub flags: u64,
+    /// Signals blocked while the handler runs.
+    pub mask: u64,
+}
+
+/// The program break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Brk {
+    /// Initial break (page aligned); the break never goes below it.
+    pub start: u64,
+    /// Current break (any byte address ≥ `start`).
+    pub cur: u64,
+}
+
+/// A thread group: everything the threads of one program share.
+pub struct Process {
+    /// Guest memory.
+    pub mem: AddressSpace,
+    /// Process id.
+    pub pid: i32,
+    /// Parent process id.
+    pub ppid: i32,
+    /// uid = euid = suid.
+    pub uid: u32,
+    /// gid = egid = sgid.
+    pub gid: u32,
+    /// The program break.
+    pub brk: Brk,
+    /// Signal dispositions, index `sig - 1`.
+    pub actions: [SigAction; NSIG],
+    /// Resource limits (`RLIMIT_*` order).
+    pub rlimits: [Rlimit; RLIM_NLIMITS],
+    /// Which of fds 0, 1, 2 are still open (there are no other files yet).
+    pub stdio_open: [bool; 3],
+    /// File mode creation mask.
+    pub umask: u32,
+    /// Name set with `prctl(PR_SET_NAME)` (up to 15 bytes).
+    pub comm: Vec<u8>,
+    /// Nanoseconds added to every guest clock by sleeps (see `syscall::time`).
+    pub sleep_offset_ns: u64,
+    /// The guest memory limit, if any (what `sysinfo` reports as RAM).
+    pub memory_limit: Option<u64>,
+}
+
+impl Process {
+    /// A fresh process around `mem` with the default limits and dispositions.
+    pub fn new(mem: AddressSpace, brk: u64, comm: &[u8]) -> Self {
+        let inf = Rlimit {
+            cur: RLIM_INFINITY,
+            max: RLIM_INFINITY,
+        };
+        let mut rlimits = [inf; RLIM_NLIMITS];
+        rlimits[3] = Rlimit {
+            cur: crate::layout::STACK_SIZE,
+            max: RLIM_INFINITY,
+        }; // RLIMIT_STACK
+        rlimits[4] = Rlimit {
+            cur: 0,
+            max: inf.max,
+        }; // RLIMIT_CORE
+        rlimits[6] = Rlimit {
+            cur: 63_000,
+            max: 63_000,
+        }; // RLIMIT_NPROC
+        rlimits[7] = Rlimit {
+            cur: 1024,
+            max: 4096,
+        }; // RLIMIT_NOFILE
+        rlimits[8] = Rlimit {
+            cur: 8 << 20,
+            max: 8 << 20,
+        }; // RLIMIT_MEMLOCK
+        rlimits[11] = Rlimit {
+            cur: 63_000,
+            max: 63_000,
+        }; // RLIMIT_SIGPENDING
+        rlimits[12] = Rlimit {
+            cur: 819_200,
+            max: 819_200,
+        }; // RLIMIT_MSGQUEUE
+        rlimits[13] = Rlimit { cur: 0, max: 0 }; // RLIMIT_NICE
+        rlimits[14] = Rlimit { cur: 0, max: 0 }; // RLIMIT_RTPRIO
+        let name = comm.rsplit(|&b| b == b'/').next().unwrap_or(comm);
+        Process {
+            mem,
+            pid: GUEST_PID,
+            ppid: GUEST_PPID,
+            uid: GUEST_UID,
+            gid: GUEST_UID,
+            brk: Brk {
+                start: brk,
+                cur: brk,
+            },
+            actions: [SigAction::default(); NSIG],
+            rlimits,
+            stdio_open: [true; 3],
+            umask: 0o022,
+            comm: name[..name.len().min(15)].to_vec(),
+            sleep_offset_ns: 0,
+            memory_limit: None,
+        }
+    }
+}
+
+/// One thread of a [`Process`].
+pub struct Thread {
+    /// Registers; boxed so compiled code can keep its address.
+    pub cpu: Box<Cpu>,
+    /// Thread id.
+    pub tid: i32,
+    /// Blocked signals (bit `sig - 1`).
+    pub sigmask: u64,
+    /// Signals sent while blocked (bit `sig - 1`).
+    pub pending: u64,
+    /// `set_tid_address` pointer (cleared and futex-woken at thread exit).
+    pub clear_child_tid: u64,
+    /// `set_robust_list` head and length.
+    pub robust_list: (u64, u64),
+    /// `sigaltstack`: base, flags, size.
+    pub altstack: (u64, u32, u64),
+}
+
+impl Thread {
+    /// The main thread of process `pid`, starting at `pc`.
+    pub fn new(pid: i32, pc: u64) -> Self {
+        Thread {
+            cpu: Box::new(Cpu::new(pc)),
+            tid: pid,
+            sigmask: 0,
+            pending: 0,
+            clear_child_tid: 0,
+            robust_list: (0, 0),
+            altstack: (0, 2, 0), // SS_DISABLE
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Runs the guest programs of `tests/guest/` through [`Vm`] with a capturing
+//! host and compares stdout and exit status with `qemu-riscv64`.
+
+mod common;
+
+use common::{build, run_qemu, Link, Outcome};
+use nanovm_runtime::{CaptureHost, Options, RunState, Vm};
+use std::path::Path;
+
+/// Most instructions a test guest may run before the test fails.
+const MAX_INSTRUCTIONS: u64 = 2_000_000_000;
+
+fn run_vm(
+    prog: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> (Outcome, CaptureHost, Vm) {
+    let bytes = std::fs::read(prog).unwrap();
+    let path = prog.to_str().unwrap();
+    let mut argv = vec![path.as_bytes().to_vec()];
+    argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+    let envp: Vec<Vec<u8>> = env
+        .iter()
+        .map(|(k, v)| format!("{k}={v}").into_bytes())
+        .collect();
+    let opts = Options {
+        exe_name: path.as_bytes().to_vec(),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &argv, &envp, &opts).expect("load failed");
+    let mut host = CaptureHost::with_stdin(stdin);
+    let state = loop {
+        match vm.run(&mut host, 1 << 22) {
+            RunState::Running => assert!(
+                vm.stats().instructions < MAX_INSTRUCTIONS,
+                "{path}: still running after {MAX_INSTRUCTIONS} instructions"
+            ),
+            s => break s,
+        }
+    };
+    let status = match state {
+        RunState::Exited(c) => Ok(c),
+        RunState::Killed(s) => Err(s),
+        RunState::Running => unreachable!(),
+    };
+    let out = Outcome {
+        stdout: host.stdout.clone(),
+        stderr: host.stderr.clone(),
+        status,
+    };
+    (out, host, vm)
+}
+
+/// Runs NAME both ways and asserts identical stdout, stderr and status.
+fn same_as_qemu(
+    name: &str,
+    link: Link,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> Outcome {
+    let prog = build(name, link);
+    let (ours, _, _) = run_vm(&prog, args, env, stdin);
+    let reference = run_qemu(&prog, args, env, stdin);
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&reference.stdout),
+        "{name}: stdout differs from qemu"
+    );
+    assert_eq!(
+        ours.status, reference.status,
+        "{name}: status differs from qemu"
+    );
+    if reference.status.is_ok() {
+        // (qemu adds its own line to stderr when the guest is killed.)
+        assert_eq!(
+            ours.stderr, reference.stderr,
+            "{name}: stderr differs from qemu"
+        );
+    }
+    ours
+}
+
+#[test]
+fn hello() {
+    let o = same_as_qemu("hello", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    assert_eq!(o.status, Ok(0));
+}
+
+#[test]
+fn static_pie() {
+    let o = same_as_qemu("pie", Link::StaticPie, &["a", "b"], &[("X", "1")], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "hello from a static PIE\na\nb\nAT_ENTRY ok\nAT_PHDR ok\nAT_PHNUM ok\nAT_PAGESZ ok\nAT_RANDOM ok\n"
+    );
+    assert_eq!(o.status, Ok(2));
+}
+
+#[test]
+fn args_and_env() {
+    // qemu-user reverses the environment's order (its env list is built by
+    // prepending), Linux keeps it: compare the environment as a set against
+    // qemu and its order against what we passed.
+    let env = [("HOME", "/home/guest"), ("LANG", "C"), ("EMPTY", "")];
+    let args = ["one", "two words", ""];
+    let prog = build("args", Link::Static);
+    let (ours, _, _) = run_vm(&prog, &args, &env, b"");
+    let reference = run_qemu(&prog, &args, &env, b"");
+    let sorted = |o: &Outcome| {
+        let mut l: Vec<String> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        l.sort();
+        l
+    };
+    assert_eq!(sorted(&ours), sorted(&reference));
+    assert_eq!(ours.status, reference.status);
+    let text = String::from_utf8(ours.stdout).unwrap();
+    let expected = format!(
+        "argc=4\nargv[0]={}\nargv[1]=one\nargv[2]=two words\nargv[3]=\n\
+         env: HOME=/home/guest\nenv: LANG=C\nenv: EMPTY=\n",
+        prog.display()
+    );
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn libc_tour() {
+    let o = same_as_qemu("libc", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.starts_with("3.141593 6.022141e+23 0.333333 0x1.999999999999ap-4\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("gmtime 1971-01-01 00:00:00 Friday\n"),
+        "{text}"
+    );
+    assert!(text.contains("upper 2\n"), "{text}");
+}
+
+#[test]
+fn malloc_heavy() {
+    let o = same_as_qemu("malloc", Link::Static, &[], &[], b"");
+    assert!(o.stdout.starts_with(b"checksum "));
+}
+
+#[test]
+fn exit_codes() {
+    for code in ["0", "1", "42", "255", "256"] {
+        let o = same_as_qemu("exitcode", Link::Static, &[code], &[], b"");
+        assert_eq!(o.stdout, b"atexit ran\n");
+        assert_eq!(o.status, Ok(code.parse::<i32>().unwrap() & 0xff));
+    }
+}
+
+#[test]
+fn null_dereference_is_sigsegv() {
+    let o = same_as_qemu("segv", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"before\n");
+    assert_eq!(o.status, Err(11));
+}
+
+#[test]
+fn illegal_instruction_is_sigill() {
+    let prog = build("illegal", Link::Static);
+    let (o, _, vm) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(o.stdout, b"before\n");
+    assert_eq!(o.status, Err(4));
+    let k = vm.kill_info().unwrap();
+    assert_eq!(k.signal, 4);
+    let q = run_qemu(&prog, &[], &[], b"");
+    assert_eq!(q.status, Err(4));
+}
+
+#[test]
+fn ebreak_is_sigtrap() {
+    let o = same_as_qemu("trap", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"before\n");
+    assert_eq!(o.status, Err(5));
+}
+
+#[test]
+fn abort_is_sigabrt() {
+    let o = same_as_qemu("abort", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"aborting\n");
+    assert_eq!(o.status, Err(6));
+}
+
+#[test]
+fn writev() {
+    let o = same_as_qemu("writev", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"one two three\nwrote 14\nwrote 4 to stderr\n");
+    assert_eq!(o.stderr, b"one ");
+}
+
+#[test]
+fn getrandom() {
+    let o = same_as_qemu("getrandom", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"got 64 64\ndiffer: yes\n");
+}
+
+#[test]
+fn clock_gettime_monotonic() {
+    let o = same_as_qemu("clock", Link::Static, &[], &[], b"");
+    assert_eq!(
+        o.stdout,
+        b"monotonic: ok\nslept: ok\nrealtime after 2020: ok\ncputime: ok\n"
+    );
+}
+
+#[test]
+fn uname() {
+    let o = same_as_qemu("uname", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"Linux riscv64\n");
+}
+
+#[test]
+fn stdin_to_stdout() {
+    let input: Vec<u8> = (0..1000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let o = same_as_qemu("cat", Link::Static, &[], &[], &input);
+    assert_eq!(o.stdout, input);
+}
+
+#[test]
+fn strace_logs_calls() {
+    let prog = build("hello", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        strace: true,
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"hello".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    while vm.run(&mut host, 1 << 22) == RunState::Running {}
+    assert!(
+        host.log
+            .iter()
+            .any(|l| l.starts_with("write(1, \"Hello, world!\\n")),
+        "{:#?}",
+        host.log
+    );
+    let n = host.log.len();
+    assert_eq!(
+        host.log[n - 2..],
+        ["exit_group(0) = ?", "+++ exited with 0 +++"]
+    );
+}
+
+#[test]
+fn syscall_semantics_match_qemu() {
+    let o = same_as_qemu("syscalls", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("p != MAP_FAILED              ok\n"), "{text}");
+    assert!(
+        text.contains("syscall(999) == 0            fail ENOSYS\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unknown_syscall_reported_once_under_strace() {
+    let prog = build("syscalls", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        strace: true,
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"syscalls".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    while vm.run(&mut host, 1 << 22) == RunState::Running {}
+    let reports = host
+        .log
+        .iter()
+        .filter(|l| l.contains("unsupported syscall 999"))
+        .count();
+    assert_eq!(reports, 1, "{:#?}", host.log);
+    let calls = host
+        .log
+        .iter()
+        .filter(|l| l.starts_with("syscall_999("))
+        .count();
+    assert_eq!(calls, 2);
+}
+
+#[test]
+fn empty_file_system_and_identity() {
+    let prog = build("emptyfs", Link::Static);
+    let (o, _, _) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "fopen: ENOENT\nopen O_CREAT: ENOENT\nstat /bin/sh: ENOENT\naccess: ENOENT\n\
+         getcwd: /\nreadlink: ENOENT\nisatty(1): 0\nfstat(1) chr: 1\n\
+         pid 1000 ppid 999 uid 1000 gid 1000\nclose(2): 0\nwrite(2): -1 EBADF\n"
+    );
+    assert_eq!(o.status, Ok(0));
+}
+
+#[test]
+fn tiny_budgets_resume_correctly() {
+    let prog = build("hello", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let mut vm = Vm::load(&bytes, &[b"hello".to_vec()], &[], &Options::default()).unwrap();
+    let mut host = CaptureHost::default();
+    let mut calls = 0u64;
+    let state = loop {
+        match vm.run(&mut host, 1) {
+            RunState::Running => calls += 1,
+            s => break s,
+        }
+        assert!(calls < 10_000_000, "no progress with budget 1");
+    };
+    assert_eq!(state, RunState::Exited(0));
+    assert_eq!(host.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    assert!(calls > 100, "budget 1 should need many calls, took {calls}");
+    // A finished VM stays finished.
+    assert_eq!(vm.run(&mut host, 1000), RunState::Exited(0));
+}
