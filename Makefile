@@ -57,7 +57,7 @@ test-js:
 		$(NODE) --test test/
 
 bench: build
-	if [ -f bench/run.mjs ]; then $(NODE) bench/run.mjs; else scripts/bench.sh; fi
+	$(NODE) bench/run.mjs
 
 fuzz:
 	NANOVM_FUZZ_SEQUENCES=$(N) $(CARGO) test --release -p nanovm-runtime --test fuzz
