@@ -23,7 +23,7 @@ FUZZ_OUT ?= $(if $(wildcard runtime/tests/fuzz.rs),build/fuzz)
 # Fuzz sequences for `make fuzz`.
 N ?= 1000000
 
-.PHONY: all build native wasm test test-rust test-js bench image image-test fuzz clean help
+.PHONY: all build native wasm demo test test-rust test-js test-suites bench image image-test fuzz clean help
 
 all: build
 
@@ -41,7 +41,7 @@ wasm:
 	$(WASM_BINDGEN) --target web --out-dir $(PKG) --out-name nanovm $(WASM_RAW)
 	@echo "wasm module: $(PKG)/nanovm_bg.wasm, $$(stat -c %s $(PKG)/nanovm_bg.wasm) bytes"
 
-test: build test-rust test-js
+test: build test-rust test-js test-suites
 
 test-rust:
 ifneq ($(FUZZ_OUT),)
@@ -61,6 +61,20 @@ bench: build
 
 fuzz:
 	NANOVM_FUZZ_SEQUENCES=$(N) $(CARGO) test --release -p nanovm-runtime --test fuzz
+
+# Builds everything, then runs a guest C program (compiled for riscv64 here) in the wasm build
+# under Node.js, with --stats.
+demo: build
+	mkdir -p build/demo
+	riscv64-linux-gnu-gcc -O2 -static -o build/demo/sieve bench/programs/sieve.c
+	$(NODE) js/bin/nanovm.mjs run --stats -- build/demo/sieve 3
+
+# The oracle suites that wait for the Linux personality (docs/testing.md): today they run under
+# qemu-riscv64 only, which keeps their golden files and determinism honest.
+test-suites: image-test
+	tests/linux/run.sh
+	tests/busybox/selftest.sh
+	tests/busybox/run.sh -j 2 --expect tests/busybox/qemu-guest.sh --actual tests/busybox/qemu-guest.sh
 
 # The guest root file system (build/image/, from Debian riscv64 packages; docs/image.md).
 image:
