@@ -14,6 +14,7 @@ pub mod fs_ioctl;
 pub mod fs_path;
 pub mod fs_stat;
 pub mod mm;
+pub mod names;
 pub mod process;
 pub mod random;
 pub mod signal;
