@@ -23,8 +23,10 @@
 pub mod elf;
 pub mod errno;
 pub mod host;
+pub mod itimer;
 pub mod layout;
 pub mod loader;
+pub mod sigframe;
 pub mod signal;
 pub mod stack;
 pub mod syscall;
