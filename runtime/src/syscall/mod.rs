@@ -10,6 +10,7 @@
 
 pub mod fs;
 pub mod mm;
+pub mod names;
 pub mod process;
 pub mod random;
 pub mod signal;
