@@ -462,6 +462,35 @@ pub fn force_fault(
     deliver_pending(proc, thread, host, None)
 }
 
+/// What `execve` does to signal state (Linux `flush_signal_handlers` and
+/// friends): handlers go back to `SIG_DFL` (ignored signals stay ignored,
+/// flags and masks are cleared), the alternate stack is disabled; the mask
+/// and pending signals survive.
+pub fn on_exec(proc: &mut Process, thread: &mut Thread) {
+    for a in proc.actions.iter_mut() {
+        let handler = if a.handler == SIG_IGN {
+            SIG_IGN
+        } else {
+            SIG_DFL
+        };
+        *a = SigAction {
+            handler,
+            flags: 0,
+            mask: 0,
+        };
+    }
+    thread.altstack = (0, crate::sigframe::SS_DISABLE, 0);
+    thread.sig.saved_mask = None;
+}
+
+/// What `fork`/`clone` gives the new thread (Linux `copy_process`): the
+/// mask and alternate stack are inherited, nothing is pending. (The new
+/// process's interval timers start disarmed: `Timers::default()`.)
+pub fn on_fork_child(thread: &mut Thread) {
+    thread.pending = 0;
+    thread.sig = ThreadSignals::default();
+}
+
 /// Symbolic name (`"SIGSEGV"`).
 pub fn name(sig: i32) -> String {
     const NAMES: [&str; 31] = [

@@ -92,9 +92,9 @@ syscalls! {
   129, KILL,               "kill",               signal::kill,               Partial, [I, I],             Dec;
   130, TKILL,              "tkill",              signal::tkill,              Partial, [I, I],             Dec;
   131, TGKILL,             "tgkill",             signal::tgkill,             Partial, [I, I, I],          Dec;
-  132, SIGALTSTACK,        "sigaltstack",        signal::sigaltstack,        Partial, [P, P],             Dec;
+  132, SIGALTSTACK,        "sigaltstack",        signal::sigaltstack,        Full,    [P, P],             Dec;
   133, RT_SIGSUSPEND,      "rt_sigsuspend",      signal::rt_sigsuspend,      Partial, [P, U],             Dec;
-  134, RT_SIGACTION,       "rt_sigaction",       signal::rt_sigaction,       Partial, [I, P, P, U],       Dec;
+  134, RT_SIGACTION,       "rt_sigaction",       signal::rt_sigaction,       Full,    [I, P, P, U],       Dec;
   135, RT_SIGPROCMASK,     "rt_sigprocmask",     signal::rt_sigprocmask,     Full,    [I, P, P, U],       Dec;
   136, RT_SIGPENDING,      "rt_sigpending",      signal::rt_sigpending,      Full,    [P, U],             Dec;
   137, RT_SIGTIMEDWAIT,    "rt_sigtimedwait",    signal::rt_sigtimedwait,    Partial, [P, P, P, U],       Dec;
