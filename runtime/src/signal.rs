@@ -576,4 +576,28 @@ mod tests {
         assert_eq!(default_action(SIGCONT), DefaultAction::Continue);
         assert!(dumps_core(SIGSEGV) && !dumps_core(SIGKILL));
     }
+
+    #[test]
+    fn exec_resets_handlers_keeps_ignores_and_fork_clears_pending() {
+        use nanovm::mem::AddressSpace;
+        let mut p = Process::new(AddressSpace::new(), 0x1000, b"x");
+        let mut t = Thread::new(p.pid, 0);
+        p.actions[9] = SigAction {
+            handler: 0x4000,
+            flags: SA_SIGINFO,
+            mask: 3,
+        };
+        p.actions[12].handler = SIG_IGN;
+        t.sigmask = 1 << 9;
+        post(&p, &mut t, SigInfo::kernel(10));
+        t.altstack = (0x8000, 0, 0x4000);
+        on_exec(&mut p, &mut t);
+        assert_eq!(p.actions[9], SigAction::default());
+        assert_eq!(p.actions[12].handler, SIG_IGN);
+        assert_eq!(t.altstack.2, 0);
+        assert_eq!((t.sigmask, t.pending), (1 << 9, 1 << 9));
+        on_fork_child(&mut t);
+        assert_eq!((t.pending, t.sig.queue.len()), (0, 0));
+        assert_eq!(dequeue(&mut t, !0), None);
+    }
 }
