@@ -245,6 +245,9 @@ pub struct ThreadSignals {
     /// The mask to restore after a temporary one (`rt_sigsuspend`): saved in
     /// the next handler frame, or restored when no handler runs.
     pub saved_mask: Option<u64>,
+    /// A parked syscall `(nr, orig_a0)` that [`interrupt_wait`] ended with an
+    /// `ERESTART*` code: the next [`deliver_pending`] applies the restart rules.
+    pub restart: Option<(u64, u64)>,
 }
 
 /// The disposition of `sig` in `proc`.
@@ -317,6 +320,22 @@ pub fn interrupted(thread: &Thread) -> bool {
     thread.pending & !thread.sigmask != 0
 }
 
+/// Ends the wait of a thread parked in a syscall because a signal arrived
+/// (SCHEDULER HOOK: call it when [`interrupted`] becomes true for a parked
+/// thread). The call then returns `code` (normally [`ERESTARTSYS`]; use
+/// [`ERESTARTNOHAND`] for calls Linux never restarts after a handler, like
+/// `rt_sigsuspend`, `ppoll`, `nanosleep`), and the next [`deliver_pending`]
+/// turns that into `EINTR` or a restart. `rewound` says the pc was already
+/// moved back to the `ecall` (a restarting wait).
+pub fn interrupt_wait(thread: &mut Thread, rewound: bool, code: Errno) {
+    let cpu = &mut thread.cpu;
+    if rewound {
+        cpu.pc = cpu.pc.wrapping_add(4);
+    }
+    thread.sig.restart = Some((cpu.x[17], cpu.x[10]));
+    cpu.x[10] = (-(code.0 as i64)) as u64;
+}
+
 /// A signal that ends the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fatal {
@@ -347,6 +366,7 @@ pub fn deliver_pending(
     if proc.itimers.armed() {
         crate::itimer::expire(proc, thread, host);
     }
+    let syscall = syscall.or(thread.sig.restart.take());
     let mut syscall = syscall.filter(|&(nr, _)| nr != NR_RT_SIGRETURN);
     let mut handled = false;
     while let Some(info) = dequeue(thread, !thread.sigmask) {
