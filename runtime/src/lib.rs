@@ -22,6 +22,7 @@
 
 pub mod elf;
 pub mod errno;
+pub mod fsctx;
 pub mod host;
 pub mod itimer;
 pub mod layout;
