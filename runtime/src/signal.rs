@@ -285,6 +285,30 @@ pub fn post(proc: &Process, thread: &mut Thread, info: SigInfo) {
     thread.sig.queue.push(info);
 }
 
+/// Posts a process-directed signal (`kill`) to one of `threads`, the
+/// process's live threads with the main thread first: the first that does
+/// not block it (Linux `complete_signal`), else the main thread, where it
+/// stays pending. Returns the index of the chosen thread (the caller wakes
+/// it if it is parked and [`interrupted`] now holds), or `None` when there
+/// are no threads or the signal was dropped as ignored.
+pub fn post_to_process(
+    proc: &Process,
+    threads: &mut [&mut Thread],
+    info: SigInfo,
+) -> Option<usize> {
+    let sig = info.signo();
+    if !(1..=NSIG as i32).contains(&sig) || threads.is_empty() {
+        return None;
+    }
+    let i = threads
+        .iter()
+        .position(|t| t.sigmask & bit(sig) == 0)
+        .unwrap_or(0);
+    let before = threads[i].sig.queue.len();
+    post(proc, threads[i], info);
+    (threads[i].sig.queue.len() > before || threads[i].pending & bit(sig) != 0).then_some(i)
+}
+
 /// Removes and returns the next pending signal among `allowed` (fault
 /// signals first, then the lowest number; arrival order within one number).
 pub fn dequeue(thread: &mut Thread, allowed: u64) -> Option<SigInfo> {
@@ -595,6 +619,25 @@ mod tests {
         assert_eq!(default_action(SIGTERM), DefaultAction::Terminate);
         assert_eq!(default_action(SIGCONT), DefaultAction::Continue);
         assert!(dumps_core(SIGSEGV) && !dumps_core(SIGKILL));
+    }
+
+    #[test]
+    fn process_signals_go_to_a_thread_that_does_not_block_them() {
+        use nanovm::mem::AddressSpace;
+        let p = Process::new(AddressSpace::new(), 0x1000, b"x");
+        let mut main = Thread::new(p.pid, 0);
+        let mut other = Thread::new(p.pid, 0);
+        other.tid += 1;
+        main.sigmask = bit(SIGUSR1);
+        let got = post_to_process(&p, &mut [&mut main, &mut other], SigInfo::kernel(SIGUSR1));
+        assert_eq!(got, Some(1));
+        assert!(interrupted(&other) && !interrupted(&main));
+        other.sigmask = bit(SIGUSR1);
+        let got = post_to_process(&p, &mut [&mut main, &mut other], SigInfo::kernel(SIGUSR2));
+        assert_eq!(got, Some(0));
+        // Ignored by default: dropped.
+        let got = post_to_process(&p, &mut [&mut main, &mut other], SigInfo::kernel(SIGCHLD));
+        assert_eq!(got, None);
     }
 
     #[test]
