@@ -17,6 +17,7 @@ use hashbrown::HashMap;
 
 use crate::decode::{decode, insn_len, Insn, Op};
 use crate::interp::exec::writes_only_rd;
+use crate::interp::lower::{lower, XInsn};
 use crate::mem::{AddressSpace, MemFault, PAGE_MASK};
 
 use super::profile::{hottest, Counters, Stat, Stats};
@@ -62,6 +63,9 @@ pub struct Block {
     /// boundary, undecodable successor) gets [`END_MARKER`] appended, so the
     /// interpreter needs no end-of-slice check per instruction.
     pub insns: Box<[Insn]>,
+    /// The same instructions in the interpreter's private form (index for
+    /// index, see [`crate::interp::lower`]).
+    pub(crate) code: Box<[XInsn]>,
     /// Number of guest instructions (`insns` without the end marker).
     pub n: u64,
     /// Address after the last instruction (the fall-through successor).
@@ -213,6 +217,7 @@ impl BlockCache {
         }
         let block = Block {
             pc,
+            code: lower(&insns),
             insns: insns.into_boxed_slice(),
             n,
             end: at,
@@ -259,6 +264,7 @@ impl BlockCache {
         let pc = b.pc;
         b.pc = NO_PC;
         b.insns = Box::new([]);
+        b.code = Box::new([]);
         self.map.remove(&pc);
         let slot = &mut self.jump[jump_slot(pc)];
         if slot.pc == pc {
