@@ -18,7 +18,7 @@
 //! reaches [`Cpu::pc`] only at exits, and `cpu.instret` is bumped once per
 //! block (by the retired count only, when a block stops early).
 
-use crate::block::{BlockCache, BuildError, Stat};
+use crate::block::{Block, BlockCache, BuildError};
 use crate::cpu::Cpu;
 use crate::decode::{Insn, Op};
 use crate::mem::{AddressSpace, MemFault};
@@ -170,21 +170,21 @@ pub(crate) fn run_blocks(
     mut clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
 ) -> Out {
     loop {
-        let idx = match cache.lookup(pc) {
-            Some(idx) => idx,
-            None => match cache.build(pc, mem) {
-                Ok(idx) => idx,
-                Err(e) => return Out::Build(pc, e),
-            },
+        let block = match cache.enter(pc, mem) {
+            Ok(b) => b,
+            Err(e) => return Out::Build(pc, e),
         };
-        cache.counters.bump(Stat::BlockRuns);
-        let block = cache.block_mut(idx);
         block.count += 1;
-        let block = &*block;
-        let (start, end) = (pc, block.end);
-        let insns: &[Insn] = &block.insns;
-        let code: &[XInsn] = &block.code;
-        let base = code.as_ptr();
+        let block: &Block = &*block;
+        // Block fields are read where needed rather than kept in locals: in
+        // wasm every extra live value in this loop costs spills in V8's
+        // register allocator, and these are needed only by branches, `auipc`
+        // and the slow paths.
+        macro_rules! end {
+            () => {
+                block.end
+            };
+        }
         // Register access by byte offset. SAFETY (all uses): every register
         // field of an `XInsn` is `(r & 31) << 3` (see `lower::reg`), a
         // multiple of 8 below 256, so the access is one whole element of
@@ -220,12 +220,12 @@ pub(crate) fn run_blocks(
             // element ends the block (a control transfer or stop that
             // breaks out of 'blk or returns, or the end-marker jump), so no
             // slot past the last is ever read. Blocks are never empty.
-            debug_assert!($p < code.as_ptr_range().end);
+            debug_assert!($p < block.code.as_ptr_range().end);
             let i: &XInsn = unsafe { &*$p };
             // Stops the block at slot `$k` (an index expression).
             macro_rules! stop_at {
                 ($q:expr, $why:expr) => {
-                    return stop(cpu, insns, start, unsafe { $q.offset_from(base) } as usize, $why)
+                    return stop(cpu, block, $q, $why)
                 };
             }
             macro_rules! try_mem {
@@ -237,35 +237,34 @@ pub(crate) fn run_blocks(
                 };
             }
             let imm = i.imm as i64 as u64;
-            let target = end.wrapping_add(imm);
             match i.op {
                 XOp::Nop => {}
                 XOp::Li => set!(i.rd, imm),
-                XOp::Auipc => set!(i.rd, start.wrapping_add(imm)),
+                XOp::Auipc => set!(i.rd, block.pc.wrapping_add(imm)),
                 // ---- jumps and branches (always last in their block) ----
-                XOp::J => break $blk target,
+                XOp::J => break $blk end!().wrapping_add(imm),
                 XOp::Jal => {
-                    set!(i.rd, end);
-                    break $blk target;
+                    set!(i.rd, end!());
+                    break $blk end!().wrapping_add(imm);
                 }
                 XOp::Jr => break $blk x!(i.rs1).wrapping_add(imm) & !1,
                 XOp::Jalr => {
                     let t = x!(i.rs1).wrapping_add(imm) & !1;
-                    set!(i.rd, end);
+                    set!(i.rd, end!());
                     break $blk t;
                 }
-                XOp::Beqz => break $blk if x!(i.rs1) == 0 { target } else { end },
-                XOp::Bnez => break $blk if x!(i.rs1) != 0 { target } else { end },
-                XOp::Beq => break $blk if x!(i.rs1) == x!(i.rs2) { target } else { end },
-                XOp::Bne => break $blk if x!(i.rs1) != x!(i.rs2) { target } else { end },
+                XOp::Beqz => break $blk if x!(i.rs1) == 0 { end!().wrapping_add(imm) } else { end!() },
+                XOp::Bnez => break $blk if x!(i.rs1) != 0 { end!().wrapping_add(imm) } else { end!() },
+                XOp::Beq => break $blk if x!(i.rs1) == x!(i.rs2) { end!().wrapping_add(imm) } else { end!() },
+                XOp::Bne => break $blk if x!(i.rs1) != x!(i.rs2) { end!().wrapping_add(imm) } else { end!() },
                 XOp::Blt => {
-                    break $blk if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { target } else { end }
+                    break $blk if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { end!().wrapping_add(imm) } else { end!() }
                 }
                 XOp::Bge => {
-                    break $blk if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { target } else { end }
+                    break $blk if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { end!().wrapping_add(imm) } else { end!() }
                 }
-                XOp::Bltu => break $blk if x!(i.rs1) < x!(i.rs2) { target } else { end },
-                XOp::Bgeu => break $blk if x!(i.rs1) >= x!(i.rs2) { target } else { end },
+                XOp::Bltu => break $blk if x!(i.rs1) < x!(i.rs2) { end!().wrapping_add(imm) } else { end!() },
+                XOp::Bgeu => break $blk if x!(i.rs1) >= x!(i.rs2) { end!().wrapping_add(imm) } else { end!() },
                 // ---- loads and stores ----
                 XOp::Lb => set!(
                     i.rd,
@@ -353,8 +352,8 @@ pub(crate) fn run_blocks(
                     set!(i.rd, v);
                     // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                     let b = unsafe { &*$p.add(1) };
-                    let t = end.wrapping_add(b.imm as i64 as u64);
-                    break $blk if v != 0 { t } else { end };
+                    let t = end!().wrapping_add(b.imm as i64 as u64);
+                    break $blk if v != 0 { t } else { end!() };
                 }
                 XOp::AddLbu => {
                     let a = x!(i.rs1).wrapping_add(x!(i.rs2));
@@ -375,6 +374,7 @@ pub(crate) fn run_blocks(
                 }
                 XOp::Generic => {
                     let k = i.imm as usize;
+                    let (insns, start) = (&block.insns[..], block.pc);
                     let ctx = Ctx {
                         clock: clock.as_deref_mut(),
                         insns,
@@ -395,7 +395,7 @@ pub(crate) fn run_blocks(
         // the loop.
         let n = block.n;
         pc = 'blk: {
-            let mut p = base;
+            let mut p = block.code.as_ptr();
             loop {
                 step!('blk, p);
                 p = p.wrapping_add(1);
@@ -417,11 +417,12 @@ pub(crate) fn run_blocks(
     }
 }
 
-/// Stops the block `insns` (starting at `start`) at its element `idx`:
-/// counts the instructions before it as retired and returns the stop.
+/// Stops `block` at its slot `at` (a pointer into `block.code`): counts
+/// the instructions before it as retired and returns the stop.
 #[cold]
 #[inline(never)]
-fn stop(cpu: &mut Cpu, insns: &[Insn], start: u64, idx: usize, why: Stop) -> Out {
+fn stop(cpu: &mut Cpu, block: &Block, at: *const XInsn, why: Stop) -> Out {
+    let idx = (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>();
     cpu.instret += idx as u64;
-    Out::Stop(pc_at(insns, start, idx), why)
+    Out::Stop(pc_at(&block.insns, block.pc, idx), why)
 }
