@@ -206,6 +206,7 @@ pub(crate) fn run_blocks(
         // the 32-element array.
         macro_rules! x {
             ($r:expr) => {
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
                 unsafe { *cpu.x.as_ptr().byte_add($r as usize) }
             };
         }
@@ -213,17 +214,20 @@ pub(crate) fn run_blocks(
             ($r:expr, $v:expr) => {{
                 let v = $v;
                 debug_assert!($r != 0 && $r % 8 == 0);
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
                 unsafe { *cpu.x.as_mut_ptr().byte_add($r as usize) = v }
             }};
         }
         macro_rules! f {
             ($r:expr) => {
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
                 unsafe { *cpu.f.as_ptr().byte_add($r as usize) }
             };
         }
         macro_rules! set_f {
             ($r:expr, $v:expr) => {{
                 let v = $v;
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
                 unsafe { *cpu.f.as_mut_ptr().byte_add($r as usize) = v }
             }};
         }
@@ -236,6 +240,7 @@ pub(crate) fn run_blocks(
             // breaks out of 'blk or returns, or the end-marker jump), so no
             // slot past the last is ever read. Blocks are never empty.
             debug_assert!($p < block.code.as_ptr_range().end);
+            // SAFETY: see above.
             let i: &XInsn = unsafe { &*$p };
             // Stops the block at slot `$k` (an index expression).
             macro_rules! stop_at {
