@@ -325,48 +325,75 @@ fn default_root(clock: &Rc<Cell<Timespec>>) -> VfsResult<Rc<MemFs>> {
     Ok(fs)
 }
 
-/// Copies the host directory `from` into directory `dir` of `fs` (files,
-/// directories, symlinks; other kinds skipped), up to `budget` bytes.
-#[cfg(not(target_arch = "wasm32"))]
-fn copy_in(fs: &MemFs, dir: Ino, from: &std::path::Path, budget: &mut u64) -> VfsResult<()> {
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::PermissionsExt;
-    let io = |e: std::io::Error| Errno(e.raw_os_error().unwrap_or(Errno::EIO.0));
-    for ent in std::fs::read_dir(from).map_err(io)? {
-        let ent = ent.map_err(io)?;
-        let md = std::fs::symlink_metadata(ent.path()).map_err(io)?;
-        let name = ent.file_name();
-        let name = name.as_bytes();
-        let perm = md.permissions().mode() & 0o7777;
+/// Copies directory `from` of `src` (the served root: a HostFs, or a JsFs under wasm) into
+/// directory `dir` of `fs` (files, directories, symlinks; other kinds skipped), up to `budget`
+/// bytes. It goes through the `FileSystem` trait, so it keeps the served root's confinement
+/// and works the same in both builds.
+fn copy_in(
+    src: &dyn FileSystem,
+    from: Ino,
+    fs: &MemFs,
+    dir: Ino,
+    budget: &mut u64,
+) -> VfsResult<()> {
+    let mut ents = Vec::new();
+    src.readdir(from, 0, &mut |e| {
+        if e.name != b"." && e.name != b".." {
+            ents.push((e.ino, e.name.to_vec()));
+        }
+        true
+    })?;
+    for (ino, name) in ents {
+        let st = src.getattr(ino)?;
+        let perm = st.mode & 0o7777;
         let node = NewNode {
             uid: GUEST_UID,
             gid: GUEST_UID,
             ..file_node(perm)
         };
-        if md.is_dir() {
-            let sub = fs.mkdir(
-                dir,
-                name,
-                &NewNode {
+        match st.mode & mode::S_IFMT {
+            mode::S_IFDIR => {
+                let dnode = NewNode {
                     mode: mode::S_IFDIR | perm,
                     ..node
-                },
-            )?;
-            copy_in(fs, sub, &ent.path(), budget)?;
-        } else if md.is_symlink() {
-            let t = std::fs::read_link(ent.path()).map_err(io)?;
-            fs.symlink(dir, name, t.as_os_str().as_bytes(), &node)?;
-        } else if md.is_file() {
-            if md.len() > *budget {
-                return Err(Errno::ENOSPC);
+                };
+                let sub = fs.mkdir(dir, &name, &dnode)?;
+                copy_in(src, ino, fs, sub, budget)?;
             }
-            *budget -= md.len();
-            let data = std::fs::read(ent.path()).map_err(io)?;
-            let ino = fs.create(dir, name, &node)?;
-            fs.write(ino, 0, &data)?;
+            mode::S_IFLNK => {
+                fs.symlink(dir, &name, &src.readlink(ino)?, &node)?;
+            }
+            mode::S_IFREG => {
+                if st.size > *budget {
+                    return Err(Errno::ENOSPC);
+                }
+                *budget -= st.size;
+                let to = fs.create(dir, &name, &node)?;
+                src.grab(ino);
+                let copied = copy_data(src, ino, fs, to);
+                src.put(ino);
+                copied?;
+            }
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// Copies regular file `ino` of `src` into file `to` of `fs`.
+fn copy_data(src: &dyn FileSystem, ino: Ino, fs: &MemFs, to: Ino) -> VfsResult<()> {
+    src.open(ino, O_RDONLY)?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut off = 0u64;
+    loop {
+        match src.read(ino, off, &mut buf)? {
+            0 => return Ok(()),
+            n => {
+                fs.write(to, off, &buf[..n])?;
+                off += n as u64;
+            }
+        }
+    }
 }
 
 impl FsCtx {
@@ -417,11 +444,14 @@ impl FsCtx {
                 ..SetAttr::default()
             };
             fs.setattr(fs.root(), &perm).map_err(|e| msg("/tmp", e))?;
-            #[cfg(not(target_arch = "wasm32"))]
-            copy_in(&fs, fs.root(), src, &mut TMP_COPY_LIMIT.clone())
-                .map_err(|e| msg(&format!("copying {}", src.display()), e))?;
-            #[cfg(target_arch = "wasm32")]
-            let _ = (src, TMP_COPY_LIMIT);
+            copy_in(
+                &**at.fs(),
+                at.ino(),
+                &fs,
+                fs.root(),
+                &mut TMP_COPY_LIMIT.clone(),
+            )
+            .map_err(|e| msg(&format!("copying {}", src.display()), e))?;
             vfs.mount(&at, fs, MountFlags::default())
                 .map_err(|e| msg("/tmp", e))?;
         }
@@ -548,10 +578,12 @@ fn host_fs(dir: &std::path::Path, read_only: bool) -> VfsResult<Rc<dyn FileSyste
     Ok(Rc::new(fs))
 }
 
-/// Host directories cannot be served in wasm (the JS host has its own).
+/// Under wasm, a JsFs of `dir`: the JS host's file functions (see `vfs::jsfs`).
 #[cfg(target_arch = "wasm32")]
-fn host_fs(_dir: &std::path::Path, _read_only: bool) -> VfsResult<Rc<dyn FileSystem>> {
-    Err(Errno::EOPNOTSUPP)
+fn host_fs(dir: &std::path::Path, read_only: bool) -> VfsResult<Rc<dyn FileSystem>> {
+    let path = dir.to_string_lossy();
+    let fs = crate::vfs::jsfs::JsFs::new(path.as_bytes(), read_only, (GUEST_UID, GUEST_UID))?;
+    Ok(Rc::new(fs))
 }
 
 /// `mkdir -p` of the absolute guest path `path` as root; returns the directory.
