@@ -380,6 +380,12 @@ impl FsCtx {
     /// (`--root /x: No such file or directory`).
     pub fn build(cfg: &FsConfig) -> Result<FsCtx, String> {
         let clock = Rc::new(Cell::new(Timespec::default()));
+        // The tree made now gets the host's time (wasm has no clock here:
+        // epoch until the first modifying call).
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            clock.set(Timespec::new(d.as_secs() as i64, d.subsec_nanos()));
+        }
         let msg = |what: &str, e: Errno| format!("{what}: {}", e.message());
         let (mut vfs, tmp_src) = match &cfg.root {
             None => {

@@ -329,3 +329,38 @@ fn fstat_stdio_is_a_char_device_and_close_works() {
     assert_eq!(t.call(nr::WRITE, [1, buf, 1, 0, 0, 0]), Err(Errno::EBADF));
     assert_eq!(t.call(nr::FSTAT, [1, buf, 0, 0, 0, 0]), Err(Errno::EBADF));
 }
+
+#[test]
+fn poll_reports_open_files_ready() {
+    let mut t = TestVm::new();
+    let p = t.data(&[0; 32]);
+    // {fd 1, POLLOUT}, {fd 9 (closed), POLLIN}, {fd -1, POLLIN}
+    let mut raw = Vec::new();
+    for (fd, ev) in [(1i32, 4u16), (9, 1), (-1, 1)] {
+        raw.extend_from_slice(&fd.to_le_bytes());
+        raw.extend_from_slice(&ev.to_le_bytes());
+        raw.extend_from_slice(&0xffffu16.to_le_bytes());
+    }
+    t.proc.mem.write_bytes(p, &raw).unwrap();
+    assert_eq!(t.call(nr::PPOLL, [p, 3, 0, 0, 8, 0]), Ok(2));
+    let r = t.read(p, 24);
+    assert_eq!(u16::from_le_bytes([r[6], r[7]]), 4, "POLLOUT");
+    assert_eq!(u16::from_le_bytes([r[14], r[15]]), 0x20, "POLLNVAL");
+    assert_eq!(u16::from_le_bytes([r[22], r[23]]), 0);
+    let ts = t.data(&[0; 16]);
+    t.words(ts, &[2, 0]);
+    let before = t.proc.sleep_offset_ns;
+    assert_eq!(
+        t.call(nr::PPOLL, [p + 16, 1, ts, 0, 8, 0]),
+        Ok(0),
+        "nothing ready"
+    );
+    assert_eq!(t.proc.sleep_offset_ns - before, 2_000_000_000);
+    let set = t.data(&[0b101, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(t.call(nr::PSELECT6, [3, set, 0, 0, 0, 0]), Ok(2));
+    let bad = t.data(&[0b1000, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        t.call(nr::PSELECT6, [4, bad, 0, 0, 0, 0]),
+        Err(Errno::EBADF)
+    );
+}
