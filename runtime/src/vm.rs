@@ -7,7 +7,7 @@ use crate::elf::{self, ElfError};
 use crate::host::Host;
 use crate::layout;
 use crate::loader;
-use crate::signal::{self, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
+use crate::signal::{self, SigInfo, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
 use crate::stack::{self, AuxInfo, StackError};
 use crate::syscall::{self, strace, table, Ctx};
 use crate::task::{Process, Thread};
@@ -255,6 +255,9 @@ impl Vm {
         }
         let mut left = budget;
         loop {
+            if self.deliver_signals(host, None) {
+                return self.state;
+            }
             let before = self.thread.cpu.instret;
             let exit = self
                 .interp
@@ -262,32 +265,62 @@ impl Vm {
             left = left.saturating_sub(self.thread.cpu.instret - before);
             match exit {
                 Exit::Ecall => {
+                    let (nr, orig_a0) = (self.thread.cpu.x[17], self.thread.cpu.x[10]);
                     self.syscall(host);
+                    if self.state == RunState::Running {
+                        self.deliver_signals(host, Some((nr, orig_a0)));
+                    }
                     if self.state != RunState::Running || left == 0 {
                         return self.state;
                     }
                 }
                 Exit::Budget => return self.state,
-                Exit::Fault { fault, .. } => {
-                    match fault.kind {
-                        FaultKind::Misaligned => self.die(SIGBUS, Some(fault.addr)),
+                Exit::Fault { pc, fault } => {
+                    let info = match fault.kind {
+                        // Linux reports the AMO's pc (traps.c: do_trap_error(.., epc)).
+                        FaultKind::Misaligned => SigInfo::fault(SIGBUS, signal::BUS_ADRALN, pc),
                         // What the Linux OOM killer does.
-                        FaultKind::OutOfMemory => self.die_note(signal::SIGKILL, OOM),
-                        _ => self.die(SIGSEGV, Some(fault.addr)),
+                        FaultKind::OutOfMemory => {
+                            self.die_note(signal::SIGKILL, OOM);
+                            return self.state;
+                        }
+                        FaultKind::Unmapped => {
+                            SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr)
+                        }
+                        FaultKind::Protection => {
+                            SigInfo::fault(SIGSEGV, signal::SEGV_ACCERR, fault.addr)
+                        }
+                    };
+                    if self.fault(host, info) {
+                        return self.state;
                     }
-                    return self.state;
                 }
                 Exit::Illegal { pc, .. } => {
-                    self.die(SIGILL, Some(pc));
-                    return self.state;
+                    if self.fault(host, SigInfo::fault(SIGILL, signal::ILL_ILLOPC, pc)) {
+                        return self.state;
+                    }
                 }
                 Exit::Ebreak => {
                     let pc = self.thread.cpu.pc;
-                    self.die(SIGTRAP, Some(pc));
-                    return self.state;
+                    if self.fault(host, SigInfo::fault(SIGTRAP, signal::TRAP_BRKPT, pc)) {
+                        return self.state;
+                    }
                 }
             }
         }
+    }
+
+    /// Signal hook: delivers pending signals (see `signal::deliver_pending`);
+    /// true when one killed the program.
+    fn deliver_signals(&mut self, host: &mut dyn Host, syscall: Option<(u64, u64)>) -> bool {
+        let fatal = signal::deliver_pending(&mut self.proc, &mut self.thread, host, syscall);
+        fatal.map(|f| self.die(f.sig, f.addr)).is_some()
+    }
+
+    /// Signal hook for a synchronous fault; true when it killed the program.
+    fn fault(&mut self, host: &mut dyn Host, info: SigInfo) -> bool {
+        let fatal = signal::force_fault(&mut self.proc, &mut self.thread, host, info);
+        fatal.map(|f| self.die(f.sig, f.addr)).is_some()
     }
 
     fn die(&mut self, signal: i32, addr: Option<u64>) {
