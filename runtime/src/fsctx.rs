@@ -42,6 +42,7 @@
 //! then calls [`FsCtx::exec`] to close the close-on-exec descriptors.
 
 use crate::errno::Errno;
+use crate::syscall::fs_pipe::PipeFs;
 use crate::task::GUEST_UID;
 use crate::vfs::devfs::{makedev, mount_devfs, DevFs};
 use crate::vfs::fdtable::FdTable;
@@ -208,6 +209,8 @@ pub struct FsKernel {
     devfs: Option<(Rc<DevFs>, [Ino; 2])>,
     /// `flock` holders per inode (mount, inode).
     locks: RefCell<HashMap<(MountId, Ino), Vec<Holder>>>,
+    /// Every pipe.
+    pipes: Rc<PipeFs>,
 }
 
 /// Whether `fs` is the very file system `target` (data pointer identity).
@@ -220,6 +223,17 @@ impl FsKernel {
     pub fn host_fd(&self, file: &OpenFile) -> Option<i32> {
         let v = file.vnode();
         (same_fs(v.fs(), &self.stdio) && (2..=4).contains(&v.ino())).then(|| v.ino() as i32 - 2)
+    }
+
+    /// The pipes' file system.
+    pub fn pipes(&self) -> &Rc<PipeFs> {
+        &self.pipes
+    }
+
+    /// The pipe-end inode behind `file`, if it is a pipe.
+    pub fn pipe_ino(&self, file: &OpenFile) -> Option<Ino> {
+        let v = file.vnode();
+        same_fs(v.fs(), &self.pipes).then(|| v.ino())
     }
 
     /// Whether `file` is `/dev/random` or `/dev/urandom` (read from the host).
@@ -469,10 +483,11 @@ impl FsCtx {
         });
         let kernel = Rc::new(FsKernel {
             vfs,
-            clock,
+            clock: clock.clone(),
             stdio: stdio.clone(),
             devfs,
             locks: RefCell::new(HashMap::new()),
+            pipes: Rc::new(PipeFs::new(GUEST_UID, clock.clone())),
         });
         let mut fds = FdTable::new();
         let sfs: Rc<dyn FileSystem> = stdio;

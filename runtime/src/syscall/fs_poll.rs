@@ -6,7 +6,8 @@
 //! (ppoll) or EBADF (pselect6). When nothing is ready the call sleeps its
 //! timeout virtually (as `nanosleep` does) and returns 0; with no timeout it
 //! would wait forever, which with one process is EINTR instead. Pipes and
-//! sockets, whose readiness changes, belong to the process layer.
+//! Pipes report their real state ([`super::fs_pipe::PipeFs::poll`]);
+//! waiting for one to change belongs to the scheduler (kproc).
 
 use super::{Args, Ctx, SysResult};
 use crate::Errno;
@@ -57,12 +58,16 @@ pub fn ppoll(ctx: &mut Ctx, a: &Args) -> SysResult {
         ctx.proc.mem.read_bytes(at, &mut b)?;
         let fd = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         let events = u16::from_le_bytes([b[4], b[5]]);
-        let rev = if fd < 0 {
-            0
-        } else if ctx.proc.fs.fds.get(fd).is_err() {
-            POLLNVAL
-        } else {
-            DEFAULT_POLLMASK & (events | POLLERR | POLLHUP) & !POLLPRI
+        let k = &ctx.proc.fs.kernel;
+        let rev = match ctx.proc.fs.fds.get(fd) {
+            _ if fd < 0 => 0,
+            Err(_) => POLLNVAL,
+            Ok(f) => {
+                let mask = k
+                    .pipe_ino(f)
+                    .map_or(DEFAULT_POLLMASK, |i| k.pipes().poll(i));
+                mask & (events | POLLERR | POLLHUP) & !POLLPRI
+            }
         };
         ctx.put(at + 6, &rev.to_le_bytes())?;
         if rev != 0 {
@@ -97,10 +102,13 @@ pub fn pselect6(ctx: &mut Ctx, a: &Args) -> SysResult {
             if bits[fd / 8] & (1 << (fd % 8)) == 0 {
                 continue;
             }
-            if ctx.proc.fs.fds.get(fd as i32).is_err() {
-                return Err(Errno::EBADF);
-            }
-            if k == 2 {
+            let kern = &ctx.proc.fs.kernel;
+            let f = ctx.proc.fs.fds.get(fd as i32)?;
+            let ev = kern
+                .pipe_ino(f)
+                .map_or(DEFAULT_POLLMASK, |i| kern.pipes().poll(i));
+            let want = [POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, 0][k];
+            if ev & want == 0 {
                 bits[fd / 8] &= !(1 << (fd % 8));
             } else {
                 ready += 1;

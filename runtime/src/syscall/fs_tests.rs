@@ -364,3 +364,54 @@ fn poll_reports_open_files_ready() {
         Err(Errno::EBADF)
     );
 }
+
+#[test]
+fn pipes_buffer_eof_and_epipe() {
+    let mut t = TestVm::new();
+    let fds = t.data(&[0; 8]);
+    assert_eq!(t.call(nr::PIPE2, [fds, 0o4000, 0, 0, 0, 0]), Ok(0));
+    let v = t.read(fds, 8);
+    let (r, w) = (
+        i32::from_le_bytes(v[..4].try_into().unwrap()) as u64,
+        i32::from_le_bytes(v[4..].try_into().unwrap()) as u64,
+    );
+    assert_eq!((r, w), (3, 4));
+    let b = t.data(&[0; 16]);
+    assert_eq!(t.call(nr::READ, [r, b, 16, 0, 0, 0]), Err(Errno::EAGAIN));
+    assert_eq!(write_str(&mut t, w, "ping"), Ok(4));
+    assert_eq!(write_str(&mut t, r, "x"), Err(Errno::EBADF));
+    let n = t.data(&[0; 4]);
+    assert_eq!(t.call(nr::IOCTL, [r, 0x541b, n, 0, 0, 0]), Ok(0));
+    assert_eq!(t.read(n, 4), 4i32.to_le_bytes());
+    assert_eq!(t.call(nr::LSEEK, [r, 0, 0, 0, 0, 0]), Err(Errno::ESPIPE));
+    assert_eq!(t.call(nr::PREAD64, [r, b, 1, 0, 0, 0]), Err(Errno::ESPIPE));
+    let st = t.data(&[0; 128]);
+    assert_eq!(t.call(nr::FSTAT, [w, st, 0, 0, 0, 0]), Ok(0));
+    assert_eq!(
+        u32::from_le_bytes(t.read(st + 16, 4).try_into().unwrap()),
+        0o010600
+    );
+    let d = t.call(nr::DUP, [w, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(read_str(&mut t, r, 16), "ping");
+    t.call(nr::CLOSE, [w, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(
+        t.call(nr::READ, [r, b, 16, 0, 0, 0]),
+        Err(Errno::EAGAIN),
+        "dup keeps a writer"
+    );
+    t.call(nr::CLOSE, [d, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(
+        t.call(nr::READ, [r, b, 16, 0, 0, 0]),
+        Ok(0),
+        "no writer: end of file"
+    );
+    assert_eq!(t.call(nr::PIPE2, [fds, 0, 0, 0, 0, 0]), Ok(0));
+    let r2 = u32::from_le_bytes(t.read(fds, 4).try_into().unwrap()) as u64;
+    t.call(nr::CLOSE, [r2, 0, 0, 0, 0, 0]).unwrap();
+    let w2 = u32::from_le_bytes(t.read(fds + 4, 4).try_into().unwrap()) as u64;
+    assert_eq!(
+        t.call_stop(nr::WRITE, [w2, b, 1, 0, 0, 0]),
+        (Err(Errno::EPIPE), Some(crate::RunState::Killed(13)))
+    );
+    assert_eq!(t.call(nr::PIPE2, [fds, 1, 0, 0, 0, 0]), Err(Errno::EINVAL));
+}

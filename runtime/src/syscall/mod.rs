@@ -12,6 +12,7 @@ pub mod fs;
 pub mod fs_fd;
 pub mod fs_ioctl;
 pub mod fs_path;
+pub mod fs_pipe;
 pub mod fs_poll;
 pub mod fs_stat;
 pub mod mm;

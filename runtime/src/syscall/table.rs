@@ -5,7 +5,8 @@
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
 use super::{
-    fs, fs_fd, fs_ioctl, fs_path, fs_poll, fs_stat, mm, process, random, signal, time, Handler,
+    fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, mm, process, random, signal, time,
+    Handler,
 };
 
 /// How completely a call is implemented.
@@ -82,6 +83,7 @@ syscalls! {
    55, FCHOWN,             "fchown",             fs_path::fchown,            Full,    [I, I, I],          Dec;
    56, OPENAT,             "openat",             fs_path::openat,            Full,    [Dir, S, X, X],     Dec;
    57, CLOSE,              "close",              fs_fd::close,               Full,    [I],                Dec;
+   59, PIPE2,              "pipe2",              fs_pipe::pipe2,             Partial, [P, X],             Dec;
    61, GETDENTS64,         "getdents64",         fs_stat::getdents64,        Full,    [I, P, U],          Dec;
    62, LSEEK,              "lseek",              fs::lseek,                  Full,    [I, I, I],          Dec;
    63, READ,               "read",               fs::read,                   Full,    [I, Out, U],        Dec;
