@@ -7,7 +7,7 @@
 //! [`FileSystem::grab`]/[`FileSystem::put`] are the numbers of readers and
 //! writers: reading an empty pipe with no writer left is end of file, writing
 //! with no reader left is EPIPE (and SIGPIPE, raised by the syscall layer).
-//! The buffer holds [`PIPE_CAPACITY`] bytes.
+//! The buffer holds [`PIPE_CAPACITY`] bytes (`F_SETPIPE_SZ` changes that).
 //!
 //! An empty pipe (or a full one) answers EAGAIN. The syscall layer turns
 //! that into a wait for a descriptor without `O_NONBLOCK`
@@ -27,12 +27,15 @@ pub const PIPE_CAPACITY: usize = 64 * 1024;
 /// Device number `fstat` shows for pipes.
 pub const PIPE_DEV: u64 = 0xc;
 
-#[derive(Default)]
 struct Pipe {
     buf: VecDeque<u8>,
     readers: u32,
     writers: u32,
+    capacity: usize,
 }
+
+/// Largest `F_SETPIPE_SZ` for an unprivileged caller (`pipe-max-size`).
+const PIPE_MAX_SIZE: usize = 1 << 20;
 
 /// The pipes of the whole emulator (shared by all processes).
 pub struct PipeFs {
@@ -63,7 +66,15 @@ impl PipeFs {
     pub fn create(&self) -> (Ino, Ino) {
         let id = self.next.get();
         self.next.set(id + 1);
-        self.pipes.borrow_mut().insert(id, Pipe::default());
+        self.pipes.borrow_mut().insert(
+            id,
+            Pipe {
+                buf: VecDeque::new(),
+                readers: 0,
+                writers: 0,
+                capacity: PIPE_CAPACITY,
+            },
+        );
         (2 * id + 2, 2 * id + 3)
     }
 
@@ -73,6 +84,33 @@ impl PipeFs {
         end(ino)
             .and_then(|(id, _)| pipes.get(&id))
             .map_or(0, |p| p.buf.len())
+    }
+
+    /// `F_GETPIPE_SZ`: the pipe's capacity.
+    pub fn capacity(&self, ino: Ino) -> usize {
+        let pipes = self.pipes.borrow();
+        end(ino)
+            .and_then(|(id, _)| pipes.get(&id))
+            .map_or(0, |p| p.capacity)
+    }
+
+    /// `F_SETPIPE_SZ`: the capacity becomes `size` rounded up to a power of
+    /// two of at least a page; EPERM above 1 MiB, EBUSY below the bytes
+    /// already buffered. Returns the new capacity.
+    pub fn set_capacity(&self, ino: Ino, size: u64) -> VfsResult<usize> {
+        if size > PIPE_MAX_SIZE as u64 {
+            return Err(Errno::EPERM);
+        }
+        let cap = (size as usize).max(4096).next_power_of_two();
+        let mut pipes = self.pipes.borrow_mut();
+        let p = end(ino)
+            .and_then(|(id, _)| pipes.get_mut(&id))
+            .ok_or(Errno::EBADF)?;
+        if p.buf.len() > cap {
+            return Err(Errno::EBUSY);
+        }
+        p.capacity = cap;
+        Ok(cap)
     }
 
     /// `poll` events of the end `ino`: readable (POLLIN) with data or no
@@ -85,7 +123,7 @@ impl PipeFs {
         };
         let Some(p) = pipes.get(&id) else { return 0 };
         if write {
-            let mut ev = if p.buf.len() < PIPE_CAPACITY {
+            let mut ev = if p.buf.len() < p.capacity {
                 0x4 | 0x100
             } else {
                 0
@@ -215,7 +253,7 @@ impl FileSystem for PipeFs {
         if p.readers == 0 {
             return Err(Errno::EPIPE);
         }
-        let room = PIPE_CAPACITY - p.buf.len();
+        let room = p.capacity.saturating_sub(p.buf.len());
         if room == 0 && !buf.is_empty() {
             return Err(Errno::EAGAIN);
         }

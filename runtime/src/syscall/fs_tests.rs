@@ -414,4 +414,11 @@ fn pipes_buffer_eof_and_epipe() {
         (Err(Errno::EPIPE), Some(crate::RunState::Killed(13)))
     );
     assert_eq!(t.call(nr::PIPE2, [fds, 1, 0, 0, 0, 0]), Err(Errno::EINVAL));
+    assert_eq!(t.call(nr::FCNTL, [w2, 1032, 0, 0, 0, 0]), Ok(65536));
+    assert_eq!(t.call(nr::FCNTL, [w2, 1031, 10000, 0, 0, 0]), Ok(16384));
+    assert_eq!(t.call(nr::FCNTL, [w2, 1032, 0, 0, 0, 0]), Ok(16384));
+    assert_eq!(
+        t.call(nr::FCNTL, [w2, 1031, 2 << 20, 0, 0, 0]),
+        Err(Errno::EPERM)
+    );
 }
