@@ -24,6 +24,8 @@ use std::rc::Rc;
 
 /// Bytes a pipe buffers (Linux's default, 16 pages).
 pub const PIPE_CAPACITY: usize = 64 * 1024;
+/// Writes up to this size are atomic (`PIPE_BUF`).
+pub const PIPE_BUF: usize = 4096;
 /// Device number `fstat` shows for pipes.
 pub const PIPE_DEV: u64 = 0xc;
 
@@ -254,7 +256,8 @@ impl FileSystem for PipeFs {
             return Err(Errno::EPIPE);
         }
         let room = p.capacity.saturating_sub(p.buf.len());
-        if room == 0 && !buf.is_empty() {
+        // Writes of up to PIPE_BUF bytes are atomic: all or wait.
+        if (room == 0 && !buf.is_empty()) || (buf.len() <= PIPE_BUF && room < buf.len()) {
             return Err(Errno::EAGAIN);
         }
         let n = room.min(buf.len());
