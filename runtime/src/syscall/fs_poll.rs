@@ -22,7 +22,7 @@ const POLLRDNORM: u16 = 0x40;
 const POLLWRNORM: u16 = 0x100;
 /// What an always-ready file reports.
 const DEFAULT_POLLMASK: u16 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-/// Most descriptors one call may name (`RLIMIT_NOFILE`'s hard ceiling).
+/// Most descriptors one call may name (also at most `RLIMIT_NOFILE`).
 const MAX_FDS: u64 = 1 << 20;
 
 /// Reads an optional `struct timespec` timeout in nanoseconds (None: wait forever).
@@ -47,7 +47,7 @@ fn nothing_ready(ctx: &mut Ctx, t: Option<u64>) -> SysResult {
 /// `ppoll(fds, nfds, tmo_p, sigmask, sigsetsize)`.
 pub fn ppoll(ctx: &mut Ctx, a: &Args) -> SysResult {
     let (fds, n) = (a[0], a[1]);
-    if n > MAX_FDS {
+    if n > MAX_FDS || n > ctx.proc.rlimits[7].cur {
         return Err(Errno::EINVAL);
     }
     let t = timeout(ctx, a[2])?;
