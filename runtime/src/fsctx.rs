@@ -211,6 +211,8 @@ pub struct FsKernel {
     locks: RefCell<HashMap<(MountId, Ino), Vec<Holder>>>,
     /// Every pipe.
     pipes: Rc<PipeFs>,
+    /// The pipe of each named FIFO inode (mount, inode) while it is open.
+    fifos: RefCell<HashMap<(MountId, Ino), u64>>,
 }
 
 /// Whether `fs` is the very file system `target` (data pointer identity).
@@ -228,6 +230,26 @@ impl FsKernel {
     /// The pipes' file system.
     pub fn pipes(&self) -> &Rc<PipeFs> {
         &self.pipes
+    }
+
+    /// Opening a named FIFO: `file` (as the VFS opened it) becomes a
+    /// description of the FIFO's pipe, the read end for O_RDONLY and O_RDWR,
+    /// the write end for O_WRONLY, with the same status flags. Opens do not
+    /// wait for the other side; the first read waits for a writer instead
+    /// (see [`PipeFs`]). Writing through an O_RDWR descriptor of a FIFO is
+    /// EBADF (a description holds one end).
+    pub fn open_fifo(&self, file: OpenFile) -> OpenFile {
+        let v = file.vnode();
+        let key = (v.mnt(), v.ino());
+        let old = self.fifos.borrow().get(&key).copied();
+        let id = self.pipes.fifo(old);
+        self.fifos.borrow_mut().insert(key, id);
+        let flags = file.flags();
+        let write_only = flags & O_ACCMODE == O_WRONLY;
+        let ino = 2 * id + 2 + write_only as u64;
+        let fs: Rc<dyn FileSystem> = self.pipes.clone();
+        let end = Vnode::new(NO_MOUNT, crate::syscall::fs_pipe::PIPE_DEV, fs, ino);
+        OpenFile::new(end, FileType::Fifo, flags)
     }
 
     /// The pipe-end inode behind `file`, if it is a pipe.
@@ -488,6 +510,7 @@ impl FsCtx {
             devfs,
             locks: RefCell::new(HashMap::new()),
             pipes: Rc::new(PipeFs::new(GUEST_UID, clock.clone())),
+            fifos: RefCell::new(HashMap::new()),
         });
         let mut fds = FdTable::new();
         let sfs: Rc<dyn FileSystem> = stdio;

@@ -34,6 +34,12 @@ struct Pipe {
     readers: u32,
     writers: u32,
     capacity: usize,
+    /// Whether a reader / writer ever opened it (a named FIFO's first
+    /// reader waits for a writer instead of seeing end of file, and its
+    /// first writer waits for a reader instead of EPIPE: what Linux's
+    /// blocking `open` of a FIFO achieves).
+    had_reader: bool,
+    had_writer: bool,
 }
 
 /// Largest `F_SETPIPE_SZ` for an unprivileged caller (`pipe-max-size`).
@@ -66,18 +72,32 @@ impl PipeFs {
     /// A new pipe: its (read, write) inodes. The pipe lives while a `Vnode`
     /// of either end does.
     pub fn create(&self) -> (Ino, Ino) {
+        let id = self.new_pipe(true);
+        (2 * id + 2, 2 * id + 3)
+    }
+
+    fn new_pipe(&self, anonymous: bool) -> u64 {
         let id = self.next.get();
         self.next.set(id + 1);
-        self.pipes.borrow_mut().insert(
-            id,
-            Pipe {
-                buf: VecDeque::new(),
-                readers: 0,
-                writers: 0,
-                capacity: PIPE_CAPACITY,
-            },
-        );
-        (2 * id + 2, 2 * id + 3)
+        let p = Pipe {
+            buf: VecDeque::new(),
+            readers: 0,
+            writers: 0,
+            capacity: PIPE_CAPACITY,
+            had_reader: anonymous,
+            had_writer: anonymous,
+        };
+        self.pipes.borrow_mut().insert(id, p);
+        id
+    }
+
+    /// The pipe behind a named FIFO: `id` if that pipe still exists, else a
+    /// new one. Returns its id; the ends are inodes `2id + 2` and `2id + 3`.
+    pub fn fifo(&self, id: Option<u64>) -> u64 {
+        match id {
+            Some(id) if self.pipes.borrow().contains_key(&id) => id,
+            _ => self.new_pipe(false),
+        }
     }
 
     /// Bytes waiting in the pipe of `ino` (FIONREAD).
@@ -154,7 +174,13 @@ impl FileSystem for PipeFs {
     fn grab(&self, ino: Ino) {
         if let Some((id, w)) = end(ino) {
             if let Some(p) = self.pipes.borrow_mut().get_mut(&id) {
-                *(if w { &mut p.writers } else { &mut p.readers }) += 1;
+                if w {
+                    p.writers += 1;
+                    p.had_writer = true;
+                } else {
+                    p.readers += 1;
+                    p.had_reader = true;
+                }
             }
         }
     }
@@ -233,7 +259,7 @@ impl FileSystem for PipeFs {
             return Err(Errno::EBADF);
         }
         if p.buf.is_empty() {
-            return if p.writers == 0 || buf.is_empty() {
+            return if (p.writers == 0 && p.had_writer) || buf.is_empty() {
                 Ok(0)
             } else {
                 Err(Errno::EAGAIN)
@@ -253,7 +279,11 @@ impl FileSystem for PipeFs {
             return Err(Errno::EBADF);
         }
         if p.readers == 0 {
-            return Err(Errno::EPIPE);
+            return Err(if p.had_reader {
+                Errno::EPIPE
+            } else {
+                Errno::EAGAIN
+            });
         }
         let room = p.capacity.saturating_sub(p.buf.len());
         // Writes of up to PIPE_BUF bytes are atomic: all or wait.

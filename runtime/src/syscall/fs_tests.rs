@@ -422,3 +422,27 @@ fn pipes_buffer_eof_and_epipe() {
         Err(Errno::EPERM)
     );
 }
+
+#[test]
+fn named_fifos_are_pipes() {
+    let mut t = TestVm::new();
+    let p = t.data(b"/tmp/fifo\0");
+    assert_eq!(t.call(nr::MKNODAT, [CWD, p, 0o010644, 0, 0, 0]), Ok(0));
+    let w = open(&mut t, "/tmp/fifo", 1, 0).unwrap();
+    assert_eq!(
+        write_str(&mut t, w, "x"),
+        Err(Errno::EAGAIN),
+        "no reader yet: wait"
+    );
+    let r = open(&mut t, "/tmp/fifo", 0, 0).unwrap();
+    assert_eq!(write_str(&mut t, w, "through"), Ok(7));
+    assert_eq!(read_str(&mut t, r, 64), "through");
+    t.call(nr::CLOSE, [w, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(read_str(&mut t, r, 64), "", "last writer gone: end of file");
+    // A reader that comes first waits for a writer rather than seeing EOF.
+    t.call(nr::CLOSE, [r, 0, 0, 0, 0, 0]).unwrap();
+    let r = open(&mut t, "/tmp/fifo", 0, 0).unwrap();
+    let b = t.data(&[0; 8]);
+    assert_eq!(t.call(nr::READ, [r, b, 8, 0, 0, 0]), Err(Errno::EAGAIN));
+    assert_eq!(mode_of(&mut t, "/tmp/fifo"), Ok(0o010644));
+}
