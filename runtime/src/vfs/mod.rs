@@ -57,12 +57,12 @@ pub mod devfs;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
-#[cfg(target_arch = "wasm32")]
-pub mod jsfs;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hostfs;
 #[cfg(not(target_arch = "wasm32"))]
 mod hostfs_node;
+#[cfg(target_arch = "wasm32")]
+pub mod jsfs;
 pub mod memfs;
 pub mod mount;
 pub mod ops;
