@@ -43,8 +43,9 @@
 
 use crate::errno::Errno;
 use crate::syscall::fs_pipe::PipeFs;
+use crate::syscall::fs_stdio::StdioFs;
 use crate::task::GUEST_UID;
-use crate::vfs::devfs::{makedev, mount_devfs, DevFs};
+use crate::vfs::devfs::{mount_devfs, DevFs};
 use crate::vfs::fdtable::FdTable;
 use crate::vfs::file::{flags::*, OpenFile};
 use crate::vfs::memfs::MemFs;
@@ -108,91 +109,6 @@ pub struct FsConfig {
     pub mounts: Vec<MountSpec>,
     /// Initial working directory (guest path); empty means `/`.
     pub cwd: Vec<u8>,
-}
-
-/// A file system of three character devices standing for host descriptors
-/// 0, 1, 2 (inodes 2, 3, 4; inode 1 is an empty directory). Never mounted:
-/// its inodes are only reachable through the descriptors made at start.
-/// Its `read`/`write` are never used: the syscall layer sends host-stream
-/// I/O to the host (they return EIO).
-pub struct StdioFs {
-    uid: u32,
-    clock: Rc<Cell<Timespec>>,
-}
-
-impl FileSystem for StdioFs {
-    fn name(&self) -> &str {
-        "devpts"
-    }
-    fn root(&self) -> Ino {
-        1
-    }
-    fn grab(&self, _: Ino) {}
-    fn put(&self, _: Ino) {}
-    fn lookup(&self, dir: Ino, name: &[u8]) -> VfsResult<Ino> {
-        match (dir, name) {
-            (1, b"." | b"..") => Ok(1),
-            (1, _) => Err(Errno::ENOENT),
-            _ => Err(Errno::ENOTDIR),
-        }
-    }
-    fn getattr(&self, ino: Ino) -> VfsResult<Stat> {
-        let now = self.clock.get();
-        let (mode, rdev) = match ino {
-            1 => (mode::S_IFDIR | 0o755, 0),
-            2..=4 => (mode::S_IFCHR | 0o620, makedev(136, 0)),
-            _ => return Err(Errno::ENOENT),
-        };
-        Ok(Stat {
-            ino: ino + 1,
-            mode,
-            nlink: 1,
-            uid: self.uid,
-            gid: 5, // tty
-            rdev,
-            blksize: 1024,
-            atime: now,
-            mtime: now,
-            ctime: now,
-            ..Stat::default()
-        })
-    }
-    fn setattr(&self, ino: Ino, _: &SetAttr) -> VfsResult<()> {
-        self.getattr(ino).map(|_| ())
-    }
-    fn create(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn mkdir(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn symlink(&self, _: Ino, _: &[u8], _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn link(&self, _: Ino, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn unlink(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rmdir(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rename(&self, _: Ino, _: &[u8], _: Ino, _: &[u8], _: u32) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn readlink(&self, _: Ino) -> VfsResult<Vec<u8>> {
-        Err(Errno::EINVAL)
-    }
-    fn read(&self, _: Ino, _: u64, _: &mut [u8]) -> VfsResult<usize> {
-        Err(Errno::EIO)
-    }
-    fn write(&self, _: Ino, _: u64, _: &[u8]) -> VfsResult<usize> {
-        Err(Errno::EIO)
-    }
-    fn readdir(&self, dir: Ino, _: u64, _: &mut dyn FnMut(DirEntry<'_>) -> bool) -> VfsResult<()> {
-        self.lookup(dir, b".").map(|_| ())
-    }
 }
 
 /// One `flock` holder: the open file description and whether exclusive.
@@ -499,10 +415,7 @@ impl FsCtx {
             };
             vfs.mount(&at, fs, flags).map_err(|e| msg(&shown, e))?;
         }
-        let stdio = Rc::new(StdioFs {
-            uid: GUEST_UID,
-            clock: clock.clone(),
-        });
+        let stdio = Rc::new(StdioFs::new(GUEST_UID, clock.clone()));
         let kernel = Rc::new(FsKernel {
             vfs,
             clock: clock.clone(),

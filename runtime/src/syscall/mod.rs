@@ -15,6 +15,7 @@ pub mod fs_path;
 pub mod fs_pipe;
 pub mod fs_poll;
 pub mod fs_stat;
+pub mod fs_stdio;
 pub mod mm;
 pub mod names;
 pub mod process;
