@@ -42,8 +42,10 @@
 //! then calls [`FsCtx::exec`] to close the close-on-exec descriptors.
 
 use crate::errno::Errno;
+use crate::syscall::fs_pipe::PipeFs;
+use crate::syscall::fs_stdio::StdioFs;
 use crate::task::GUEST_UID;
-use crate::vfs::devfs::{makedev, mount_devfs, DevFs};
+use crate::vfs::devfs::{mount_devfs, DevFs};
 use crate::vfs::fdtable::FdTable;
 use crate::vfs::file::{flags::*, OpenFile};
 use crate::vfs::memfs::MemFs;
@@ -109,91 +111,6 @@ pub struct FsConfig {
     pub cwd: Vec<u8>,
 }
 
-/// A file system of three character devices standing for host descriptors
-/// 0, 1, 2 (inodes 2, 3, 4; inode 1 is an empty directory). Never mounted:
-/// its inodes are only reachable through the descriptors made at start.
-/// Its `read`/`write` are never used: the syscall layer sends host-stream
-/// I/O to the host (they return EIO).
-pub struct StdioFs {
-    uid: u32,
-    clock: Rc<Cell<Timespec>>,
-}
-
-impl FileSystem for StdioFs {
-    fn name(&self) -> &str {
-        "devpts"
-    }
-    fn root(&self) -> Ino {
-        1
-    }
-    fn grab(&self, _: Ino) {}
-    fn put(&self, _: Ino) {}
-    fn lookup(&self, dir: Ino, name: &[u8]) -> VfsResult<Ino> {
-        match (dir, name) {
-            (1, b"." | b"..") => Ok(1),
-            (1, _) => Err(Errno::ENOENT),
-            _ => Err(Errno::ENOTDIR),
-        }
-    }
-    fn getattr(&self, ino: Ino) -> VfsResult<Stat> {
-        let now = self.clock.get();
-        let (mode, rdev) = match ino {
-            1 => (mode::S_IFDIR | 0o755, 0),
-            2..=4 => (mode::S_IFCHR | 0o620, makedev(136, 0)),
-            _ => return Err(Errno::ENOENT),
-        };
-        Ok(Stat {
-            ino: ino + 1,
-            mode,
-            nlink: 1,
-            uid: self.uid,
-            gid: 5, // tty
-            rdev,
-            blksize: 1024,
-            atime: now,
-            mtime: now,
-            ctime: now,
-            ..Stat::default()
-        })
-    }
-    fn setattr(&self, ino: Ino, _: &SetAttr) -> VfsResult<()> {
-        self.getattr(ino).map(|_| ())
-    }
-    fn create(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn mkdir(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn symlink(&self, _: Ino, _: &[u8], _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn link(&self, _: Ino, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn unlink(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rmdir(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rename(&self, _: Ino, _: &[u8], _: Ino, _: &[u8], _: u32) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn readlink(&self, _: Ino) -> VfsResult<Vec<u8>> {
-        Err(Errno::EINVAL)
-    }
-    fn read(&self, _: Ino, _: u64, _: &mut [u8]) -> VfsResult<usize> {
-        Err(Errno::EIO)
-    }
-    fn write(&self, _: Ino, _: u64, _: &[u8]) -> VfsResult<usize> {
-        Err(Errno::EIO)
-    }
-    fn readdir(&self, dir: Ino, _: u64, _: &mut dyn FnMut(DirEntry<'_>) -> bool) -> VfsResult<()> {
-        self.lookup(dir, b".").map(|_| ())
-    }
-}
-
 /// One `flock` holder: the open file description and whether exclusive.
 type Holder = (Weak<OpenFile>, bool);
 
@@ -208,6 +125,10 @@ pub struct FsKernel {
     devfs: Option<(Rc<DevFs>, [Ino; 2])>,
     /// `flock` holders per inode (mount, inode).
     locks: RefCell<HashMap<(MountId, Ino), Vec<Holder>>>,
+    /// Every pipe.
+    pipes: Rc<PipeFs>,
+    /// The pipe of each named FIFO inode (mount, inode) while it is open.
+    fifos: RefCell<HashMap<(MountId, Ino), u64>>,
 }
 
 /// Whether `fs` is the very file system `target` (data pointer identity).
@@ -220,6 +141,37 @@ impl FsKernel {
     pub fn host_fd(&self, file: &OpenFile) -> Option<i32> {
         let v = file.vnode();
         (same_fs(v.fs(), &self.stdio) && (2..=4).contains(&v.ino())).then(|| v.ino() as i32 - 2)
+    }
+
+    /// The pipes' file system.
+    pub fn pipes(&self) -> &Rc<PipeFs> {
+        &self.pipes
+    }
+
+    /// Opening a named FIFO: `file` (as the VFS opened it) becomes a
+    /// description of the FIFO's pipe, the read end for O_RDONLY and O_RDWR,
+    /// the write end for O_WRONLY, with the same status flags. Opens do not
+    /// wait for the other side; the first read waits for a writer instead
+    /// (see [`PipeFs`]). Writing through an O_RDWR descriptor of a FIFO is
+    /// EBADF (a description holds one end).
+    pub fn open_fifo(&self, file: OpenFile) -> OpenFile {
+        let v = file.vnode();
+        let key = (v.mnt(), v.ino());
+        let old = self.fifos.borrow().get(&key).copied();
+        let id = self.pipes.fifo(old);
+        self.fifos.borrow_mut().insert(key, id);
+        let flags = file.flags();
+        let write_only = flags & O_ACCMODE == O_WRONLY;
+        let ino = 2 * id + 2 + write_only as u64;
+        let fs: Rc<dyn FileSystem> = self.pipes.clone();
+        let end = Vnode::new(NO_MOUNT, crate::syscall::fs_pipe::PIPE_DEV, fs, ino);
+        OpenFile::new(end, FileType::Fifo, flags)
+    }
+
+    /// The pipe-end inode behind `file`, if it is a pipe.
+    pub fn pipe_ino(&self, file: &OpenFile) -> Option<Ino> {
+        let v = file.vnode();
+        same_fs(v.fs(), &self.pipes).then(|| v.ino())
     }
 
     /// Whether `file` is `/dev/random` or `/dev/urandom` (read from the host).
@@ -407,6 +359,12 @@ impl FsCtx {
     /// (`--root /x: No such file or directory`).
     pub fn build(cfg: &FsConfig) -> Result<FsCtx, String> {
         let clock = Rc::new(Cell::new(Timespec::default()));
+        // The tree made now gets the host's time (wasm has no clock here:
+        // epoch until the first modifying call).
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            clock.set(Timespec::new(d.as_secs() as i64, d.subsec_nanos()));
+        }
         let msg = |what: &str, e: Errno| format!("{what}: {}", e.message());
         let (mut vfs, tmp_src) = match &cfg.root {
             None => {
@@ -487,16 +445,15 @@ impl FsCtx {
             };
             vfs.mount(&at, fs, flags).map_err(|e| msg(&shown, e))?;
         }
-        let stdio = Rc::new(StdioFs {
-            uid: GUEST_UID,
-            clock: clock.clone(),
-        });
+        let stdio = Rc::new(StdioFs::new(GUEST_UID, clock.clone()));
         let kernel = Rc::new(FsKernel {
             vfs,
-            clock,
+            clock: clock.clone(),
             stdio: stdio.clone(),
             devfs,
             locks: RefCell::new(HashMap::new()),
+            pipes: Rc::new(PipeFs::new(GUEST_UID, clock.clone())),
+            fifos: RefCell::new(HashMap::new()),
         });
         let mut fds = FdTable::new();
         let sfs: Rc<dyn FileSystem> = stdio;

@@ -15,10 +15,11 @@
 //! while vm.run(&mut host, 1 << 24) == RunState::Running {}
 //! ```
 //!
-//! Not yet: dynamic linking, files (the [`vfs`] exists but is not wired to
-//! the syscalls yet: the file system the guest sees is empty), processes,
-//! threads, signal delivery to handlers (dispositions are stored; see
-//! [`syscall::signal`]).
+//! Files: the guest sees the [`vfs`] through [`fsctx`] (an in-memory tree
+//! by default, or a host directory with `--root`).
+//!
+//! Not yet: dynamic linking, processes, threads, signal delivery to handlers
+//! (dispositions are stored; see [`syscall::signal`]).
 
 pub mod elf;
 pub mod errno;

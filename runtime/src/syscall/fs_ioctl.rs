@@ -44,8 +44,11 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
             Ok(0)
         }
         FIONREAD => {
-            let n: u64 = if ctx.proc.fs.kernel.host_fd(&f).is_some() {
+            let k = ctx.proc.fs.kernel.clone();
+            let n: u64 = if k.host_fd(&f).is_some() {
                 0
+            } else if let Some(ino) = k.pipe_ino(&f) {
+                k.pipes().pending(ino) as u64
             } else if f.kind() == FileType::Regular {
                 f.stat()?.size.saturating_sub(f.offset())
             } else {
