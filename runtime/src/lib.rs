@@ -23,8 +23,10 @@
 pub mod elf;
 pub mod errno;
 pub mod host;
+pub mod kernel;
 pub mod layout;
 pub mod loader;
+pub mod sched;
 pub mod signal;
 pub mod stack;
 pub mod syscall;

@@ -36,13 +36,17 @@ fn run_vm(
                 vm.stats().instructions < MAX_INSTRUCTIONS,
                 "{path}: still running after {MAX_INSTRUCTIONS} instructions"
             ),
+            // Everything parked: jump the capturing host's clock ahead.
+            RunState::Idle { until } => {
+                host.clock_ns = host.clock_ns.max(until.expect("idle with no deadline"))
+            }
             s => break s,
         }
     };
     let status = match state {
         RunState::Exited(c) => Ok(c),
         RunState::Killed(s) => Err(s),
-        RunState::Running => unreachable!(),
+        RunState::Running | RunState::Idle { .. } => unreachable!(),
     };
     let out = Outcome {
         stdout: host.stdout.clone(),

@@ -8,16 +8,21 @@
 //! value for `a0` or an errno. A call that ends the run (exit, a fatal
 //! signal) sets `ctx.stop`.
 
+pub mod exec;
 pub mod fs;
+pub mod futex;
 pub mod mm;
 pub mod process;
 pub mod random;
 pub mod signal;
 pub mod strace;
 pub mod table;
+pub mod thread;
 pub mod time;
+pub mod wait;
 
 use crate::host::Host;
+use crate::kernel::Kernel;
 use crate::task::{Process, Thread};
 use crate::{Errno, RunState};
 
@@ -45,6 +50,10 @@ pub struct Ctx<'a> {
     pub code_changed: bool,
     /// Why the emulator kills the process, when it is not an ordinary signal.
     pub note: Option<&'static str>,
+    /// Every other process and thread (the caller is out of the tables
+    /// while its syscall runs), and the requests a handler leaves for the
+    /// scheduler (parking, thread exit).
+    pub kernel: &'a mut Kernel,
 }
 
 impl Ctx<'_> {
@@ -120,6 +129,7 @@ pub(crate) mod tests {
         pub proc: Process,
         pub thread: Thread,
         pub host: CaptureHost,
+        pub kernel: Kernel,
         next: u64,
     }
 
@@ -133,6 +143,7 @@ pub(crate) mod tests {
                 proc,
                 thread,
                 host: CaptureHost::default(),
+                kernel: Kernel::new(),
                 next: DATA,
             }
         }
@@ -165,6 +176,7 @@ pub(crate) mod tests {
                 stop: None,
                 code_changed: false,
                 note: None,
+                kernel: &mut self.kernel,
             };
             let r = dispatch(&mut ctx, nr, &args);
             (r, ctx.stop)

@@ -4,7 +4,7 @@
 
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
-use super::{fs, mm, process, random, signal, time, Handler};
+use super::{exec, fs, futex, mm, process, random, signal, thread, time, wait, Handler};
 
 /// How completely a call is implemented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,11 +74,11 @@ syscalls! {
    78, READLINKAT,         "readlinkat",         fs::path_at,                Partial, [Dir, S, P, U],     Dec;
    79, NEWFSTATAT,         "newfstatat",         fs::newfstatat,             Partial, [Dir, S, P, X],     Dec;
    80, FSTAT,              "fstat",              fs::fstat,                  Partial, [I, P],             Dec;
-   93, EXIT,               "exit",               process::exit,              Full,    [I],                None;
-   94, EXIT_GROUP,         "exit_group",         process::exit,              Full,    [I],                None;
-   95, WAITID,             "waitid",             process::wait,              Partial, [I, I, P, X, P],    Dec;
+   93, EXIT,               "exit",               thread::exit,               Full,    [I],                None;
+   94, EXIT_GROUP,         "exit_group",         thread::exit_group,         Full,    [I],                None;
+   95, WAITID,             "waitid",             wait::waitid,               Partial, [I, I, P, X, P],    Dec;
    96, SET_TID_ADDRESS,    "set_tid_address",    process::set_tid_address,   Full,    [P],                Dec;
-   98, FUTEX,              "futex",              process::futex,             Partial, [P, I, U, P],       Dec;
+   98, FUTEX,              "futex",              futex::futex,               Full,    [P, I, U, P],       Dec;
    99, SET_ROBUST_LIST,    "set_robust_list",    process::set_robust_list,   Full,    [P, U],             Dec;
   100, GET_ROBUST_LIST,    "get_robust_list",    process::get_robust_list,   Full,    [I, P, P],          Dec;
   101, NANOSLEEP,          "nanosleep",          time::nanosleep,            Partial, [P, P],             Dec;
@@ -97,8 +97,10 @@ syscalls! {
   148, GETRESUID,          "getresuid",          process::getresuid,         Full,    [P, P, P],          Dec;
   150, GETRESGID,          "getresgid",          process::getresgid,         Full,    [P, P, P],          Dec;
   153, TIMES,              "times",              time::times,                Full,    [P],                Dec;
+  154, SETPGID,            "setpgid",            process::setpgid,           Full,    [I, I],             Dec;
   155, GETPGID,            "getpgid",            process::getpgid,           Full,    [I],                Dec;
-  156, GETSID,             "getsid",             process::getpgid,           Full,    [I],                Dec;
+  156, GETSID,             "getsid",             process::getsid,            Full,    [I],                Dec;
+  157, SETSID,             "setsid",             process::setsid,            Full,    [],                 Dec;
   158, GETGROUPS,          "getgroups",          process::getgroups,         Full,    [I, P],             Dec;
   160, UNAME,              "uname",              process::uname,             Full,    [P],                Dec;
   163, GETRLIMIT,          "getrlimit",          process::getrlimit,         Full,    [I, P],             Dec;
@@ -118,7 +120,8 @@ syscalls! {
   214, BRK,                "brk",                mm::brk,                    Full,    [P],                Hex;
   215, MUNMAP,             "munmap",             mm::munmap,                 Full,    [P, U],             Dec;
   216, MREMAP,             "mremap",             mm::mremap,                 Partial, [P, U, U, X, P],    Hex;
-  221, EXECVE,             "execve",             fs::execve,                 Partial, [S, P, P],          Dec;
+  220, CLONE,              "clone",              thread::clone,              Full,    [X, P, P, P, P],    Dec;
+  221, EXECVE,             "execve",             exec::execve,               Partial, [S, P, P],          Dec;
   222, MMAP,               "mmap",               mm::mmap,                   Partial, [P, U, X, X, I, X], Hex;
   226, MPROTECT,           "mprotect",           mm::mprotect,               Full,    [P, U, X],          Dec;
   227, MSYNC,              "msync",              mm::msync,                  Full,    [P, U, X],          Dec;
@@ -126,11 +129,13 @@ syscalls! {
   229, MUNLOCK,            "munlock",            mm::check_range,            Full,    [P, U],             Dec;
   233, MADVISE,            "madvise",            mm::madvise,                Full,    [P, U, I],          Dec;
   259, RISCV_FLUSH_ICACHE, "riscv_flush_icache", mm::riscv_flush_icache,     Full,    [P, P, X],          Dec;
-  260, WAIT4,              "wait4",              process::wait,              Partial, [I, P, X, P],       Dec;
+  260, WAIT4,              "wait4",              wait::wait4,                Partial, [I, P, X, P],       Dec;
   261, PRLIMIT64,          "prlimit64",          process::prlimit64,         Full,    [I, I, P, P],       Dec;
   278, GETRANDOM,          "getrandom",          random::getrandom,          Full,    [P, U, X],          Dec;
+  281, EXECVEAT,           "execveat",           exec::execveat,             Partial, [Dir, S, P, P, X],  Dec;
   291, STATX,              "statx",              fs::statx,                  Partial, [Dir, S, X, X, P],  Dec;
   293, RSEQ,               "rseq",               process::nosys,             NoSys,   [P, U, X, X],       Dec;
+  435, CLONE3,             "clone3",             thread::clone3,             NoSys,   [P, U],             Dec;
   439, FACCESSAT2,         "faccessat2",         fs::path_at,                Partial, [Dir, S, X, X],     Dec;
 }
 

@@ -1,0 +1,330 @@
+//! [`Kernel`]: the process and thread tables of one NanoVM instance, id
+//! allocation, zombies, futex wake-ups and the bookkeeping of process exit
+//! (reparenting, `SIGCHLD`, vfork hand-back).
+//!
+//! While a syscall runs, the calling process and thread are *taken out* of
+//! the tables (they are the handler's `ctx.proc` and `ctx.thread`), so a
+//! handler can hold them and the rest of the kernel at the same time without
+//! aliasing. Anything that must see every process (signals to other
+//! processes, kills) is queued and settled by the scheduler once the caller
+//! is back in the tables ([`Kernel::settle`]).
+
+use crate::sched::Wait;
+use crate::signal::{SIGCHLD, SIGKILL, SIG_IGN};
+use crate::task::{Process, Thread, GUEST_PID};
+use crate::RunState;
+use nanovm::block::Stats;
+use std::collections::BTreeMap;
+
+/// Pid that orphans are reparented to (the virtual `init`, which reaps them
+/// at once).
+pub const REAPER: i32 = 1;
+
+/// `SA_NOCLDWAIT`: children of a process with this flag on `SIGCHLD` are
+/// reaped at once.
+const SA_NOCLDWAIT: u64 = 2;
+
+/// An exited process whose parent has not waited for it yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Zombie {
+    /// Its pid.
+    pub pid: i32,
+    /// Its parent.
+    pub ppid: i32,
+    /// Its process group.
+    pub pgid: i32,
+    /// How it ended.
+    pub status: RunState,
+    /// Instructions it retired (its CPU time, 1 ns each).
+    pub instret: u64,
+}
+
+impl Zombie {
+    /// The `wait4` status word: `code << 8`, or the signal number.
+    pub fn wstatus(&self) -> i32 {
+        match self.status {
+            RunState::Exited(c) => (c & 0xff) << 8,
+            RunState::Killed(s) => s & 0x7f,
+            _ => 0,
+        }
+    }
+}
+
+/// The tables of processes and threads.
+pub struct Kernel {
+    /// Live processes by pid (less the one in a running syscall).
+    pub procs: BTreeMap<i32, Box<Process>>,
+    /// Live threads by tid (less the one in a running syscall).
+    pub threads: BTreeMap<i32, Box<Thread>>,
+    /// Exited, unreaped processes by pid.
+    pub zombies: BTreeMap<i32, Zombie>,
+    /// Set by a handler that parks its thread (see [`crate::sched::block`]).
+    pub block: Option<Wait>,
+    /// Set by `exit`: the calling thread ends (with this code) after the call.
+    pub exit_thread: Option<i32>,
+    /// Signals to post once the caller is back in the tables: `(pid, sig)`.
+    pub signals: Vec<(i32, i32)>,
+    /// Processes to kill once the caller is back in the tables.
+    pub kills: Vec<(i32, i32)>,
+    /// Order of futex waits.
+    pub futex_seq: u64,
+    /// Block cache counters of processes that are gone.
+    pub dead_stats: Stats,
+    /// Instructions retired by threads that are gone.
+    pub dead_instret: u64,
+    /// The first process (its end is the end of the run).
+    pub init_pid: i32,
+    /// The first process once it has ended (kept for `Vm::memory`).
+    pub init_done: Option<Box<Process>>,
+    next_id: i32,
+}
+
+impl Default for Kernel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Kernel {
+    /// Empty tables; the first id handed out is [`GUEST_PID`].
+    pub fn new() -> Self {
+        Kernel {
+            procs: BTreeMap::new(),
+            threads: BTreeMap::new(),
+            zombies: BTreeMap::new(),
+            block: None,
+            exit_thread: None,
+            signals: Vec::new(),
+            kills: Vec::new(),
+            futex_seq: 0,
+            dead_stats: Stats::default(),
+            dead_instret: 0,
+            init_pid: GUEST_PID,
+            init_done: None,
+            next_id: GUEST_PID,
+        }
+    }
+
+    /// A fresh pid/tid: increasing, like Linux's, skipping ids in use.
+    pub fn alloc_id(&mut self) -> i32 {
+        loop {
+            let id = self.next_id;
+            self.next_id = if self.next_id >= 4_194_303 {
+                300
+            } else {
+                self.next_id + 1
+            };
+            let used = self.procs.contains_key(&id)
+                || self.threads.contains_key(&id)
+                || self.zombies.contains_key(&id);
+            if !used {
+                return id;
+            }
+        }
+    }
+
+    /// Tasks counted against `RLIMIT_NPROC` (all run as the same user):
+    /// threads in the tables plus zombies, plus `running` callers outside.
+    pub fn nproc(&self, running: usize) -> usize {
+        self.threads.len() + self.zombies.len() + running
+    }
+
+    /// True if any thread of process `pid` other than the caller exists.
+    pub fn has_other_threads(&self, pid: i32) -> bool {
+        self.threads.values().any(|t| t.pid == pid)
+    }
+
+    /// Wakes up to `n` threads waiting on the futex word `addr` of process
+    /// `pid` whose bitset meets `bitset` (oldest first); returns how many.
+    pub fn futex_wake(&mut self, pid: i32, addr: u64, n: u32, bitset: u32) -> u32 {
+        let mut waiters: Vec<(u64, i32)> = self
+            .threads
+            .values()
+            .filter_map(|t| match t.wait {
+                Some(Wait::Futex {
+                    pid: p,
+                    addr: a,
+                    bitset: b,
+                    seq,
+                    ..
+                }) if p == pid && a == addr && b & bitset != 0 => Some((seq, t.tid)),
+                _ => None,
+            })
+            .collect();
+        waiters.sort_unstable();
+        let mut woken = 0;
+        for &(_, tid) in waiters.iter().take(n as usize) {
+            if let Some(t) = self.threads.get_mut(&tid) {
+                complete(t, 0);
+                woken += 1;
+            }
+        }
+        woken
+    }
+
+    /// Moves up to `n` waiters of `(pid, from)` to wait on `to` instead.
+    pub fn futex_requeue(&mut self, pid: i32, from: u64, to: u64, n: u32) -> u32 {
+        let mut moved = 0;
+        for t in self.threads.values_mut() {
+            if moved >= n {
+                break;
+            }
+            if let Some(Wait::Futex {
+                pid: p, ref mut addr, ..
+            }) = t.wait
+            {
+                if p == pid && *addr == from {
+                    *addr = to;
+                    moved += 1;
+                }
+            }
+        }
+        moved
+    }
+
+    /// Restarts the threads of process `pid` parked in `wait4`/`waitid`.
+    pub fn wake_child_waiters(&mut self, pid: i32) {
+        for t in self.threads.values_mut() {
+            if t.pid == pid && t.wait == Some(Wait::Child) {
+                t.wait = None;
+            }
+        }
+    }
+
+    /// Queues signal `sig` for process `pid` (posted by [`Kernel::settle`]).
+    pub fn post_signal(&mut self, pid: i32, sig: i32) {
+        self.signals.push((pid, sig));
+    }
+
+    /// Posts queued signals and performs queued kills. Call with every
+    /// process and thread back in the tables.
+    pub fn settle(&mut self) {
+        while !self.kills.is_empty() || !self.signals.is_empty() {
+            for (pid, sig) in std::mem::take(&mut self.kills) {
+                if let Some(p) = self.procs.remove(&pid) {
+                    let p = self.exit_process(p, RunState::Killed(sig));
+                    self.keep_if_init(p);
+                }
+            }
+            for (pid, sig) in std::mem::take(&mut self.signals) {
+                // ksig: replace with its delivery API (process-directed
+                // signals go to a thread that does not block them). For now
+                // the signal is only made pending on the main thread, or
+                // the first thread of the group if the main one is gone;
+                // SIGKILL kills.
+                if sig == SIGKILL {
+                    self.kills.push((pid, sig));
+                    continue;
+                }
+                let bit = 1u64 << (sig - 1);
+                let ignored = self
+                    .procs
+                    .get(&pid)
+                    .is_some_and(|p| p.actions[sig as usize - 1].handler == SIG_IGN);
+                if ignored {
+                    continue;
+                }
+                let t = match self.threads.contains_key(&pid) {
+                    true => self.threads.get_mut(&pid),
+                    false => self.threads.values_mut().find(|t| t.pid == pid),
+                };
+                if let Some(t) = t {
+                    t.pending |= bit;
+                }
+            }
+        }
+    }
+
+    fn keep_if_init(&mut self, p: Box<Process>) {
+        if p.pid == self.init_pid {
+            self.init_done = Some(p);
+        }
+    }
+
+    /// Gives a vfork child's borrowed memory back to its parent and wakes
+    /// the parent with the child's pid. `child` keeps an empty space.
+    pub fn vfork_release(&mut self, child: &mut Process) {
+        let Some((ppid, ptid)) = child.vfork_parent.take() else {
+            return;
+        };
+        if let Some(parent) = self.procs.get_mut(&ppid) {
+            if parent.mem.regions().is_empty() {
+                // The parent's memory was lent (not copied): hand it back.
+                std::mem::swap(&mut parent.mem, &mut child.mem);
+                std::mem::swap(&mut parent.interp, &mut child.interp);
+            }
+        }
+        if let Some(t) = self.threads.get_mut(&ptid) {
+            if t.wait == Some(Wait::Vfork { child: child.pid }) {
+                complete(t, child.pid as u64);
+            }
+        }
+    }
+
+    /// Ends process `p` (already out of `procs`) with `status`: drops its
+    /// threads, hands vfork memory back, reparents its children, leaves a
+    /// zombie (unless nobody will wait) and tells the parent. Returns the
+    /// process for the caller to drop (or keep, for the first process).
+    pub fn exit_process(&mut self, mut p: Box<Process>, status: RunState) -> Box<Process> {
+        let pid = p.pid;
+        let mut instret = 0;
+        self.threads.retain(|_, t| {
+            if t.pid == pid {
+                instret += t.cpu.instret;
+                false
+            } else {
+                true
+            }
+        });
+        self.dead_instret += instret;
+        self.vfork_release(&mut p);
+        let s = p.interp.stats();
+        self.dead_stats.blocks_built += s.blocks_built;
+        self.dead_stats.block_runs += s.block_runs;
+        // Orphans go to the reaper; their zombies vanish.
+        for c in self.procs.values_mut() {
+            if c.ppid == pid {
+                c.ppid = REAPER;
+            }
+        }
+        self.zombies.retain(|_, z| z.ppid != pid);
+        let ppid = p.ppid;
+        let (parent_ignores, parent_exists) = match self.procs.get(&ppid) {
+            Some(pp) => {
+                let act = pp.actions[SIGCHLD as usize - 1];
+                (act.handler == SIG_IGN || act.flags & SA_NOCLDWAIT != 0, true)
+            }
+            None => (true, false),
+        };
+        if pid == self.init_pid || (parent_exists && !parent_ignores) {
+            self.zombies.insert(
+                pid,
+                Zombie {
+                    pid,
+                    ppid,
+                    pgid: p.pgid,
+                    status,
+                    instret: instret + p.children_instret,
+                },
+            );
+        }
+        if parent_exists {
+            if p.exit_signal != 0 {
+                self.post_signal(ppid, p.exit_signal);
+            }
+            self.wake_child_waiters(ppid);
+        }
+        p
+    }
+
+    /// The state of the run: that of the first process once it ended.
+    pub fn init_status(&self) -> Option<RunState> {
+        self.zombies.get(&self.init_pid).map(|z| z.status)
+    }
+}
+
+/// Ends `t`'s wait with syscall result `val` in `a0`.
+pub fn complete(t: &mut Thread, val: u64) {
+    t.wait = None;
+    t.cpu.x[10] = val;
+}
