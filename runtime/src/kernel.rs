@@ -170,7 +170,9 @@ impl Kernel {
                 break;
             }
             if let Some(Wait::Futex {
-                pid: p, ref mut addr, ..
+                pid: p,
+                ref mut addr,
+                ..
             }) = t.wait
             {
                 if p == pid && *addr == from {
@@ -292,7 +294,10 @@ impl Kernel {
         let (parent_ignores, parent_exists) = match self.procs.get(&ppid) {
             Some(pp) => {
                 let act = pp.actions[SIGCHLD as usize - 1];
-                (act.handler == SIG_IGN || act.flags & SA_NOCLDWAIT != 0, true)
+                (
+                    act.handler == SIG_IGN || act.flags & SA_NOCLDWAIT != 0,
+                    true,
+                )
             }
             None => (true, false),
         };

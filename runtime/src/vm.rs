@@ -444,13 +444,7 @@ impl Vm {
     }
 
     /// Kills process `pid` (in the tables) with `sig`.
-    fn kill_process(
-        &mut self,
-        pid: i32,
-        sig: i32,
-        addr: Option<u64>,
-        note: Option<&'static str>,
-    ) {
+    fn kill_process(&mut self, pid: i32, sig: i32, addr: Option<u64>, note: Option<&'static str>) {
         if let Some(p) = self.k.procs.remove(&pid) {
             if pid == self.k.init_pid {
                 self.kill = Some(KillInfo {
@@ -589,7 +583,14 @@ impl Vm {
         let init = self.k.init_pid;
         match self.k.procs.get_mut(&init) {
             Some(p) => &mut p.mem,
-            None => &mut self.k.init_done.as_mut().expect("the first process is kept").mem,
+            None => {
+                &mut self
+                    .k
+                    .init_done
+                    .as_mut()
+                    .expect("the first process is kept")
+                    .mem
+            }
         }
     }
 
@@ -638,11 +639,11 @@ pub fn load_image(
         uid: uid as u64,
         gid: uid as u64,
     };
-    let st = stack::build(mem, layout::STACK_TOP, argv, envp, execfn, &aux).map_err(|e| match e
-    {
-        StackError::TooBig => LoadError::ArgsTooLong,
-        StackError::Fault(_) => LoadError::OutOfMemory,
-    })?;
+    let st =
+        stack::build(mem, layout::STACK_TOP, argv, envp, execfn, &aux).map_err(|e| match e {
+            StackError::TooBig => LoadError::ArgsTooLong,
+            StackError::Fault(_) => LoadError::OutOfMemory,
+        })?;
     Ok(Image {
         entry: img.entry,
         sp: st.sp,

@@ -324,3 +324,59 @@ fn tiny_budgets_resume_correctly() {
     // A finished VM stays finished.
     assert_eq!(vm.run(&mut host, 1000), RunState::Exited(0));
 }
+
+#[test]
+fn processes_fork_wait_groups() {
+    let o = same_as_qemu("procs", Link::Static, &[], &[], b"");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("chain: 10\ncow: wait=1 status=10 global=7 heap=parent\n"));
+    assert!(out.contains("killed: signaled=1 sig=9\n"));
+    assert!(out.contains("wait on group: 1 3\n"));
+    assert_eq!(o.status, Ok(0));
+}
+
+#[test]
+fn pthreads_mutex_condvar_join() {
+    let o = same_as_qemu("threads", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"counter=32000 arrived=16 sum=240\n");
+}
+
+#[test]
+fn nanosleep_lets_time_pass() {
+    let o = same_as_qemu("sleep", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "nanosleep: r=0 slept_enough=1\nclock_nanosleep: r=0 abs_ok=1 joined_after=1\n"
+    );
+}
+
+/// Not compared with qemu: the host runs the tests as root, for whom Linux
+/// does not enforce RLIMIT_NPROC.
+#[test]
+fn fork_bomb_hits_rlimit_nproc() {
+    let prog = build("forkbomb", Link::Static);
+    let (o, _, _) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(o.stdout, b"stopped=1 eagain=1 reaped_all=1\n");
+    assert_eq!(o.status, Ok(0));
+}
+
+/// Not compared with qemu: qemu-user cannot execve a RISC-V program
+/// without binfmt_misc.
+#[test]
+fn exec_vfork_and_scripts() {
+    let prog = build("execself", Link::Static);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest");
+    let script = dir.join("execself-script.sh");
+    std::fs::write(&script, format!("#!{} -x\n", prog.display())).unwrap();
+    let (o, _, vm) = run_vm(&prog, &[script.to_str().unwrap()], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "vforked child ran: yes\nvfork: local=2 status=9\n\
+         script: argc=4 arg1=-x tail=last\nscript status=0\nagain: pid_same=1 argc=2\n"
+    );
+    assert_eq!(o.status, Ok(7));
+    assert!(
+        vm.kernel().zombies.len() == 1,
+        "only the first process is left"
+    );
+}

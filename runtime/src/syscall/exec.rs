@@ -67,7 +67,10 @@ fn shebang(bytes: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
     let end = line.iter().position(ws).unwrap_or(line.len());
     let interp = line[..end].to_vec();
     let rest = &line[end..];
-    let arg = match (rest.iter().position(|b| !ws(b)), rest.iter().rposition(|b| !ws(b))) {
+    let arg = match (
+        rest.iter().position(|b| !ws(b)),
+        rest.iter().rposition(|b| !ws(b)),
+    ) {
         (Some(a), Some(b)) => Some(rest[a..=b].to_vec()),
         _ => None,
     };
@@ -102,7 +105,7 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     while let Some((interp, arg)) = shebang(&bytes) {
         depth += 1;
         if depth > 4 {
-            return Err(Errno(40)) // ELOOP;
+            return Err(Errno(40)); // ELOOP;
         }
         if interp.is_empty() {
             return Err(Errno::ENOEXEC);
@@ -158,7 +161,10 @@ mod tests {
     #[test]
     fn shebang_lines() {
         assert_eq!(shebang(b"\x7fELF"), None);
-        assert_eq!(shebang(b"#!/bin/sh\necho"), Some((b"/bin/sh".to_vec(), None)));
+        assert_eq!(
+            shebang(b"#!/bin/sh\necho"),
+            Some((b"/bin/sh".to_vec(), None))
+        );
         assert_eq!(
             shebang(b"#! /usr/bin/env  python3 -u  \nx"),
             Some((b"/usr/bin/env".to_vec(), Some(b"python3 -u".to_vec())))

@@ -98,9 +98,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> SysResult {
                 return Err(Errno::EAGAIN);
             }
             let woken = ctx.kernel.futex_wake(pid, uaddr, val as u32, u32::MAX);
-            let moved = ctx
-                .kernel
-                .futex_requeue(pid, uaddr, uaddr2, timeout as u32);
+            let moved = ctx.kernel.futex_requeue(pid, uaddr, uaddr2, timeout as u32);
             Ok((woken + moved) as u64)
         }
         WAKE_OP => wake_op(ctx, uaddr, val as u32, timeout as u32, uaddr2, val3 as u32),
@@ -127,11 +125,11 @@ fn wake_op(ctx: &mut Ctx, uaddr: u64, n: u32, n2: u32, uaddr2: u64, enc: u32) ->
     }
     let old = load(ctx, uaddr2)?;
     let new = match op {
-        0 => oparg,           // SET
+        0 => oparg,                   // SET
         1 => old.wrapping_add(oparg), // ADD
-        2 => old | oparg,     // OR
-        3 => old & !oparg,    // ANDN
-        4 => old ^ oparg,     // XOR
+        2 => old | oparg,             // OR
+        3 => old & !oparg,            // ANDN
+        4 => old ^ oparg,             // XOR
         _ => return Err(Errno::ENOSYS),
     };
     let hit = match cmp {
