@@ -103,7 +103,7 @@ for (const name of opts.only) {
 }
 
 const wasmSize = (() => {
-  const p = join(root, 'js', 'pkg', 'nanovm_runtime_bg.wasm');
+  const p = join(root, 'js', 'pkg', 'nanovm_bg.wasm');
   return existsSync(p) ? statSync(p).size : NaN;
 })();
 const f2 = (x) => x.toFixed(2);
@@ -115,7 +115,7 @@ const lines = [
     `${r.native.toFixed(3)} | ${(r.insns / r.native / 1e6).toFixed(0)} | ${r.qemu.toFixed(3)} | ` +
     `${r.host.toFixed(3)} | ${f2(r.wasm / r.qemu)}x | ${f2(r.wasm / r.host)}x |`),
   '',
-  `Median of ${opts.runs} runs each; nanovm_runtime_bg.wasm: ${(wasmSize / 1024).toFixed(0)} KiB.`,
+  `Median of ${opts.runs} runs each; nanovm_bg.wasm: ${(wasmSize / 1024).toFixed(0)} KiB.`,
 ];
 const text = lines.join('\n') + '\n';
 process.stdout.write(text);

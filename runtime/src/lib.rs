@@ -33,6 +33,8 @@ pub mod syscall;
 pub mod task;
 pub mod vfs;
 pub mod vm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use errno::Errno;
 #[cfg(not(target_arch = "wasm32"))]

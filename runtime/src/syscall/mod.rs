@@ -12,6 +12,7 @@ pub mod exec;
 pub mod fs;
 pub mod futex;
 pub mod mm;
+pub mod names;
 pub mod process;
 pub mod random;
 pub mod signal;

@@ -1,0 +1,248 @@
+//! The WebAssembly entry point: a `WasmVm` class for JavaScript (via wasm-bindgen).
+//!
+//! JavaScript hands over the ELF bytes, argv, envp and options, plus a *host object* whose
+//! methods carry out the guest's I/O (`write`, `read`), clocks, randomness and diagnostics; this
+//! module adapts that object to the runtime's [`Host`] trait. The caller then drives the guest in
+//! slices with [`WasmVm::run`], yielding to its event loop between slices, so a long-running
+//! guest never blocks Node or a browser tab for long.
+//!
+//! Rejected alternative: having Rust call Node's `fs` directly (`--target nodejs` with
+//! `#[wasm_bindgen(module = "fs")]` imports). That ties the module to Node; with a host object
+//! the same `--target web` glue serves Node and browsers, and tests can pass a fake host.
+//!
+//! Host methods must not throw: a JavaScript exception unwinding through wasm would leave the
+//! `WasmVm` borrowed forever. Errors travel as negative errno values instead.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::{Errno, Host, Options, RunState, Vm};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The JavaScript host object (see `js/lib/host.mjs`). Methods:
+    /// `write(fd, Uint8Array) -> number` (bytes written or `-errno`),
+    /// `read(fd, Uint8Array) -> number` (bytes read, 0 at end of file, or `-errno`),
+    /// `realtimeNs() -> bigint`, `monotonicNs() -> bigint`, `random(Uint8Array)` (fills it with
+    /// cryptographically secure bytes), `log(string)` (one diagnostic line, no newline).
+    pub type JsHost;
+
+    #[wasm_bindgen(method)]
+    fn write(this: &JsHost, fd: i32, data: &[u8]) -> i32;
+    #[wasm_bindgen(method)]
+    fn read(this: &JsHost, fd: i32, buf: &mut [u8]) -> i32;
+    #[wasm_bindgen(method, js_name = realtimeNs)]
+    fn realtime_ns(this: &JsHost) -> u64;
+    #[wasm_bindgen(method, js_name = monotonicNs)]
+    fn monotonic_ns(this: &JsHost) -> u64;
+    #[wasm_bindgen(method)]
+    fn random(this: &JsHost, buf: &mut [u8]);
+    #[wasm_bindgen(method)]
+    fn log(this: &JsHost, line: &str);
+}
+
+/// Adapts the JavaScript host object to the runtime's [`Host`] trait.
+struct HostAdapter(JsHost);
+
+/// Turns a JS `count or -errno` answer into the trait's `Result`.
+fn count_or_errno(n: i32) -> Result<usize, i32> {
+    if n < 0 {
+        Err(-n)
+    } else {
+        Ok(n as usize)
+    }
+}
+
+impl Host for HostAdapter {
+    fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32> {
+        count_or_errno(self.0.write(fd, data))
+    }
+    fn read(&mut self, fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
+        // Never trust the host to stay within the buffer.
+        count_or_errno(self.0.read(fd, buf)).map(|n| n.min(buf.len()))
+    }
+    fn realtime_ns(&mut self) -> u64 {
+        self.0.realtime_ns()
+    }
+    fn monotonic_ns(&mut self) -> u64 {
+        self.0.monotonic_ns()
+    }
+    fn random(&mut self, buf: &mut [u8]) {
+        self.0.random(buf)
+    }
+    fn log(&mut self, line: &str) {
+        self.0.log(line)
+    }
+}
+
+/// [`WasmVm::run`] result: the guest can run further.
+pub const STATE_RUNNING: i32 = 0;
+/// [`WasmVm::run`] result: the guest exited; see [`WasmVm::exit_code`].
+pub const STATE_EXITED: i32 = 1;
+/// [`WasmVm::run`] result: the guest was killed by a signal; see [`WasmVm::signal`].
+pub const STATE_KILLED: i32 = 2;
+
+thread_local! {
+    /// The message of the last Rust panic, for [`last_panic`].
+    static LAST_PANIC: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Records panic messages so JavaScript can print one line instead of a bare
+/// `RuntimeError: unreachable` after the wasm instance traps.
+fn install_panic_hook() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let msg = info.to_string().replace('\n', " ");
+            LAST_PANIC.with(|p| *p.borrow_mut() = msg);
+        }));
+    });
+}
+
+/// The message of the last internal panic ("" if none). After a panic the wasm instance has
+/// trapped; the `WasmVm` must not be used again.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> String {
+    LAST_PANIC.with(|p| p.borrow().clone())
+}
+
+/// Why a guest program could not be loaded: thrown by the [`WasmVm`] constructor.
+#[wasm_bindgen]
+pub struct WasmLoadError {
+    message: String,
+    exit_code: i32,
+}
+
+#[wasm_bindgen]
+impl WasmLoadError {
+    /// One line such as "not an ELF file" (without the file name).
+    #[wasm_bindgen(getter)]
+    pub fn message(&self) -> String {
+        self.message.clone()
+    }
+    /// The exit status a shell would use (126 or 127).
+    #[wasm_bindgen(getter, js_name = exitCode)]
+    pub fn exit_code(&self) -> i32 {
+        self.exit_code
+    }
+}
+
+/// One guest process, driven from JavaScript.
+#[wasm_bindgen]
+pub struct WasmVm {
+    vm: Vm,
+    host: HostAdapter,
+    state: RunState,
+}
+
+#[wasm_bindgen]
+impl WasmVm {
+    /// Loads `elf` with `argv` (argv[0] included) and `env` (`NAME=value` strings).
+    /// `memory_limit_bytes` caps guest memory (0 = the runtime's default). `exe_name` is the
+    /// path the guest sees as its executable. Throws a [`WasmLoadError`] if the file cannot run.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        elf: &[u8],
+        argv: Vec<String>,
+        env: Vec<String>,
+        exe_name: String,
+        strace: bool,
+        memory_limit_bytes: f64,
+        host: JsHost,
+    ) -> Result<WasmVm, WasmLoadError> {
+        install_panic_hook();
+        let argv: Vec<Vec<u8>> = argv.into_iter().map(String::into_bytes).collect();
+        let env: Vec<Vec<u8>> = env.into_iter().map(String::into_bytes).collect();
+        let memory_limit = (memory_limit_bytes >= 1.0).then_some(memory_limit_bytes as u64);
+        let opts = Options {
+            strace,
+            memory_limit,
+            exe_name: exe_name.into_bytes(),
+        };
+        match Vm::load(elf, &argv, &env, &opts) {
+            Ok(vm) => Ok(WasmVm {
+                vm,
+                host: HostAdapter(host),
+                state: RunState::Running,
+            }),
+            Err(e) => Err(WasmLoadError {
+                message: e.to_string(),
+                exit_code: e.exit_code(),
+            }),
+        }
+    }
+
+    /// Runs about `budget` guest instructions (stops early at exit or death) and returns
+    /// [`STATE_RUNNING`], [`STATE_EXITED`] or [`STATE_KILLED`]. Once finished, further calls do
+    /// nothing and return the same state.
+    pub fn run(&mut self, budget: u32) -> i32 {
+        if self.state == RunState::Running {
+            self.state = self.vm.run(&mut self.host, u64::from(budget));
+        }
+        match self.state {
+            RunState::Running => STATE_RUNNING,
+            RunState::Exited(_) => STATE_EXITED,
+            RunState::Killed(_) => STATE_KILLED,
+        }
+    }
+
+    /// The guest's exit status (0..=255) once `run` returned [`STATE_EXITED`], else -1.
+    #[wasm_bindgen(getter, js_name = exitCode)]
+    pub fn exit_code(&self) -> i32 {
+        match self.state {
+            RunState::Exited(code) => code,
+            _ => -1,
+        }
+    }
+
+    /// The signal that killed the guest once `run` returned [`STATE_KILLED`], else 0.
+    #[wasm_bindgen(getter)]
+    pub fn signal(&self) -> i32 {
+        match self.state {
+            RunState::Killed(sig) => sig,
+            _ => 0,
+        }
+    }
+
+    /// Why the guest was killed, one line such as `Segmentation fault (SIGSEGV at 0x0)`;
+    /// `undefined` unless `run` returned [`STATE_KILLED`] with a known cause.
+    #[wasm_bindgen(getter, js_name = killInfo)]
+    pub fn kill_info(&self) -> Option<String> {
+        match self.state {
+            RunState::Killed(_) => self.vm.kill_info().map(|k| k.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Guest instructions retired so far (exact below 2^53).
+    #[wasm_bindgen(getter)]
+    pub fn instructions(&self) -> f64 {
+        self.vm.stats().instructions as f64
+    }
+
+    /// System calls made so far.
+    #[wasm_bindgen(getter)]
+    pub fn syscalls(&self) -> f64 {
+        self.vm.stats().syscalls as f64
+    }
+
+    /// Basic blocks decoded into the block cache so far.
+    #[wasm_bindgen(getter, js_name = blocksBuilt)]
+    pub fn blocks_built(&self) -> f64 {
+        self.vm.stats().blocks_built as f64
+    }
+
+    /// Block executions so far.
+    #[wasm_bindgen(getter, js_name = blockRuns)]
+    pub fn block_runs(&self) -> f64 {
+        self.vm.stats().block_runs as f64
+    }
+}
+
+/// The C library's message for Linux errno `n` ("No such file or directory" for 2), the same
+/// text the native CLI prints.
+#[wasm_bindgen(js_name = errnoMessage)]
+pub fn errno_message(n: i32) -> String {
+    Errno(n).message().to_string()
+}
