@@ -37,6 +37,9 @@ pub struct Zombie {
     pub status: RunState,
     /// Instructions it retired (its CPU time, 1 ns each).
     pub instret: u64,
+    /// Its peak resident memory in KiB (`ru_maxrss`), at least that of its
+    /// reaped children.
+    pub maxrss_kib: u64,
 }
 
 impl Zombie {
@@ -232,6 +235,9 @@ impl Kernel {
                 };
                 if let Some(t) = t {
                     t.pending |= bit;
+                    if matches!(t.wait, Some(Wait::Signal { .. })) && t.sigmask & bit == 0 {
+                        complete(t, crate::syscall::encode(Err(crate::Errno::EINTR)));
+                    }
                 }
             }
         }
@@ -310,6 +316,7 @@ impl Kernel {
                     pgid: p.pgid,
                     status,
                     instret: instret + p.children_instret,
+                    maxrss_kib: (p.mem.resident_bytes() / 1024).max(p.children_maxrss_kib),
                 },
             );
         }

@@ -16,9 +16,10 @@
 //! ```
 //!
 //! Not yet: dynamic linking, files (the [`vfs`] exists but is not wired to
-//! the syscalls yet: the file system the guest sees is empty), processes,
-//! threads, signal delivery to handlers (dispositions are stored; see
-//! [`syscall::signal`]).
+//! the syscalls yet: the file system the guest sees is empty), signal
+//! delivery to handlers (dispositions are stored; see [`syscall::signal`]).
+//! Processes and threads are scheduled by [`Vm`] over the [`kernel`]'s
+//! tables; blocking calls park threads ([`sched`]).
 
 pub mod elf;
 pub mod errno;

@@ -63,6 +63,14 @@ pub enum Wait {
         /// The child's pid.
         child: i32,
     },
+    /// Waiting for a signal (`pause`, `sigsuspend`, `sigtimedwait`):
+    /// completed with `-EINTR` when a signal is posted to the thread
+    /// ([`crate::kernel::Kernel::settle`]), or at `deadline` with
+    /// `-EAGAIN`.
+    Signal {
+        /// Host monotonic deadline, if any.
+        deadline: Option<u64>,
+    },
     /// Restarted when the object it waits on changes (pipes), or at
     /// `deadline`.
     Io {
@@ -80,7 +88,9 @@ impl Wait {
     /// The host monotonic time at which the wait ends by itself.
     pub fn deadline(&self) -> Option<u64> {
         match *self {
-            Wait::Futex { deadline, .. } | Wait::Io { deadline } => deadline,
+            Wait::Futex { deadline, .. } | Wait::Io { deadline } | Wait::Signal { deadline } => {
+                deadline
+            }
             Wait::Sleep { deadline } => Some(deadline),
             Wait::Child | Wait::Vfork { .. } => None,
         }

@@ -89,6 +89,8 @@ pub struct Process {
     pub did_exec: bool,
     /// Instructions retired by reaped children (`RUSAGE_CHILDREN`).
     pub children_instret: u64,
+    /// Largest `ru_maxrss` (KiB) of the reaped children.
+    pub children_maxrss_kib: u64,
     /// uid = euid = suid.
     pub uid: u32,
     /// gid = egid = sgid.
@@ -161,6 +163,7 @@ impl Process {
             vfork_parent: None,
             did_exec: false,
             children_instret: 0,
+            children_maxrss_kib: 0,
             uid: GUEST_UID,
             gid: GUEST_UID,
             brk: Brk {

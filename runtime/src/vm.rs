@@ -314,6 +314,7 @@ impl Vm {
                 match w {
                     Wait::Sleep { .. } => complete(t, 0),
                     Wait::Futex { .. } => complete(t, syscall::encode(Err(Errno::ETIMEDOUT))),
+                    Wait::Signal { .. } => complete(t, syscall::encode(Err(Errno::EAGAIN))),
                     // Restarted: the handler sees the deadline passed.
                     _ => t.wait = None,
                 }

@@ -268,19 +268,24 @@ pub fn setrlimit(ctx: &mut Ctx, a: &Args) -> SysResult {
     set_limit(ctx, a[0], a[1])
 }
 
-/// `getrusage(who, usage)`: user time from retired instructions (1 ns each).
+/// `getrusage(who, usage)`: user time from retired instructions (1 ns
+/// each); `RUSAGE_CHILDREN` sums the reaped children.
 pub fn getrusage(ctx: &mut Ctx, a: &Args) -> SysResult {
     let who = a[0] as i32;
     if !(-1..=1).contains(&who) {
         return Err(Errno::EINVAL);
     }
     let mut words = [0u64; 18];
-    if who != -1 {
-        let ns = ctx.thread.cpu.instret;
-        words[0] = ns / 1_000_000_000;
-        words[1] = ns % 1_000_000_000 / 1000;
-        words[4] = ctx.proc.mem.resident_bytes() / 1024; // ru_maxrss (KiB)
-    }
+    let (ns, rss) = if who == -1 {
+        // RUSAGE_CHILDREN: the reaped children.
+        (ctx.proc.children_instret, ctx.proc.children_maxrss_kib)
+    } else {
+        let rss = ctx.proc.mem.resident_bytes() / 1024;
+        (ctx.thread.cpu.instret, rss)
+    };
+    words[0] = ns / 1_000_000_000;
+    words[1] = ns % 1_000_000_000 / 1000;
+    words[4] = rss; // ru_maxrss (KiB)
     ctx.put_u64s(a[1], &words)?;
     Ok(0)
 }

@@ -55,6 +55,7 @@ fn find(ctx: &mut Ctx, which: Which, peek: bool) -> Result<Option<Zombie>, Errno
         if !peek {
             ctx.kernel.zombies.remove(&z.pid);
             ctx.proc.children_instret += z.instret;
+            ctx.proc.children_maxrss_kib = ctx.proc.children_maxrss_kib.max(z.maxrss_kib);
         }
         return Ok(Some(z));
     }
@@ -70,13 +71,14 @@ fn find(ctx: &mut Ctx, which: Which, peek: bool) -> Result<Option<Zombie>, Errno
     }
 }
 
-fn put_rusage(ctx: &mut Ctx, addr: u64, instret: u64) -> Result<(), Errno> {
+fn put_rusage(ctx: &mut Ctx, addr: u64, z: &Zombie) -> Result<(), Errno> {
     if addr == 0 {
         return Ok(());
     }
     let mut words = [0u64; 18];
-    words[0] = instret / 1_000_000_000;
-    words[1] = instret % 1_000_000_000 / 1000;
+    words[0] = z.instret / 1_000_000_000;
+    words[1] = z.instret % 1_000_000_000 / 1000;
+    words[4] = z.maxrss_kib;
     ctx.put_u64s(addr, &words)
 }
 
@@ -99,7 +101,7 @@ pub fn wait4(ctx: &mut Ctx, a: &Args) -> SysResult {
             if status != 0 {
                 ctx.put(status, &z.wstatus().to_le_bytes())?;
             }
-            put_rusage(ctx, rusage, z.instret)?;
+            put_rusage(ctx, rusage, &z)?;
             Ok(z.pid as u64)
         }
         None if options & WNOHANG != 0 => Ok(0),
@@ -158,7 +160,7 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> SysResult {
                 b[24..28].copy_from_slice(&st.to_le_bytes());
                 ctx.put(infop, &b)?;
             }
-            put_rusage(ctx, rusage, z.instret)?;
+            put_rusage(ctx, rusage, &z)?;
             Ok(0)
         }
         None if options & WNOHANG != 0 => {
