@@ -79,6 +79,8 @@ pub struct Kernel {
     pub init_pid: i32,
     /// The first process once it has ended (kept for `Vm::memory`).
     pub init_done: Option<Box<Process>>,
+    /// `execve` may read programs from the host (no `--root` was given).
+    pub host_exec: bool,
     next_id: i32,
 }
 
@@ -104,6 +106,7 @@ impl Kernel {
             dead_instret: 0,
             init_pid: GUEST_PID,
             init_done: None,
+            host_exec: true,
             next_id: GUEST_PID,
         }
     }

@@ -23,6 +23,7 @@
 
 pub mod elf;
 pub mod errno;
+pub mod fsctx;
 pub mod host;
 pub mod kernel;
 pub mod layout;

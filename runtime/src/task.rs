@@ -101,8 +101,10 @@ pub struct Process {
     pub actions: [SigAction; NSIG],
     /// Resource limits (`RLIMIT_*` order).
     pub rlimits: [Rlimit; RLIM_NLIMITS],
-    /// Which of fds 0, 1, 2 are still open (there are no other files yet).
+    /// Unused: descriptors live in `fs` (kept so merges stay simple).
     pub stdio_open: [bool; 3],
+    /// Root, cwd, credentials and descriptors (see [`crate::fsctx`]).
+    pub fs: crate::fsctx::FsCtx,
     /// File mode creation mask.
     pub umask: u32,
     /// Name set with `prctl(PR_SET_NAME)` (up to 15 bytes).
@@ -173,6 +175,7 @@ impl Process {
             actions: [SigAction::default(); NSIG],
             rlimits,
             stdio_open: [true; 3],
+            fs: crate::fsctx::FsCtx::new_default(),
             umask: 0o022,
             comm: name[..name.len().min(15)].to_vec(),
             sleep_offset_ns: 0,
@@ -239,7 +242,7 @@ impl Process {
         c.comm = self.comm.clone();
         c.sleep_offset_ns = self.sleep_offset_ns;
         c.memory_limit = self.memory_limit;
-        // kvfs: clone the fs context (root, cwd, FdTable) into `c` here.
+        c.fs = self.fs.clone_for_fork();
         c
     }
 }

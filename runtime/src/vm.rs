@@ -32,6 +32,9 @@ pub struct Options {
     /// The executed file's name as the guest sees it (`AT_EXECFN`); when
     /// empty, `argv[0]` is used.
     pub exe_name: Vec<u8>,
+    /// The guest's file system (`--root`, `--mount`, `--cwd`; see
+    /// [`crate::fsctx`]). The default is an in-memory tree.
+    pub fs: crate::fsctx::FsConfig,
 }
 
 /// Where a run stands.
@@ -67,6 +70,9 @@ pub enum LoadError {
     ArgsTooLong,
     /// The initial stack could not be written (memory limit too small).
     OutOfMemory,
+    /// The file system described by [`Options::fs`] could not be built
+    /// (a bad `--root`/`--mount`/`--cwd`); a usage error, exit status 2.
+    FileSystem(String),
 }
 
 impl LoadError {
@@ -77,6 +83,7 @@ impl LoadError {
     pub fn exit_code(&self) -> i32 {
         match self {
             LoadError::Elf(ElfError::Dynamic { .. }) => 127,
+            LoadError::FileSystem(_) => 2,
             _ => 126,
         }
     }
@@ -94,6 +101,7 @@ impl fmt::Display for LoadError {
             LoadError::OutOfMemory => {
                 write!(f, "not enough guest memory to set up the program")
             }
+            LoadError::FileSystem(m) => f.write_str(m),
         }
     }
 }
@@ -185,6 +193,20 @@ impl Vm {
         envp: &[Vec<u8>],
         opts: &Options,
     ) -> Result<Vm, LoadError> {
+        let fs = crate::fsctx::FsCtx::build(&opts.fs).map_err(LoadError::FileSystem)?;
+        Self::load_with_fs(bytes, argv, envp, opts, fs)
+    }
+
+    /// [`Vm::load`] with an already built file-system context (`opts.fs` is
+    /// ignored): for programs read through the guest's own file system
+    /// ([`crate::fsctx::FsCtx::open_exec`]).
+    pub fn load_with_fs(
+        bytes: &[u8],
+        argv: &[Vec<u8>],
+        envp: &[Vec<u8>],
+        opts: &Options,
+        fs: crate::fsctx::FsCtx,
+    ) -> Result<Vm, LoadError> {
         let mut mem = AddressSpace::new();
         if let Some(limit) = opts.memory_limit {
             mem.set_limit(limit);
@@ -197,7 +219,9 @@ impl Vm {
         let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
         proc.memory_limit = opts.memory_limit;
+        proc.fs = fs;
         let mut k = Kernel::new();
+        k.host_exec = opts.fs.root.is_none();
         let pid = k.alloc_id();
         proc.pid = pid;
         proc.pgid = pid;

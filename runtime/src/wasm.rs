@@ -162,6 +162,7 @@ impl WasmVm {
             strace,
             memory_limit,
             exe_name: exe_name.into_bytes(),
+            ..Default::default()
         };
         match Vm::load(elf, &argv, &env, &opts) {
             Ok(vm) => Ok(WasmVm {

@@ -1,6 +1,13 @@
 //! `nanovm`, the native command line: `nanovm run [OPTIONS] [--] PROGRAM [ARGS...]`
-//! runs a static riscv64 Linux program from a host path and exits with its
-//! status (128 + signal when it is killed, like a shell).
+//! runs a static riscv64 Linux program and exits with its status (128 +
+//! signal when it is killed, like a shell).
+//!
+//! The guest's file system is an in-memory tree by default; `--root DIR`
+//! makes the host directory DIR the (read-only) root, with PROGRAM then a
+//! guest path resolved in it; `--mount HOST:GUEST[:ro]` adds host
+//! directories (see `nanovm_runtime::fsctx`). The guest environment is the
+//! host's, with `--env K=V` added or replacing (`env -i` before `nanovm`
+//! gives a clean one: the choice keeps `PATH` for shells by default).
 //!
 //! Argument parsing is hand-written: one subcommand and four options do not
 //! justify a dependency (lexopt would be the choice if this grows), and it
@@ -19,13 +26,21 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use nanovm_runtime::{Options, RunState, StdHost, Vm};
+    use nanovm_runtime::fsctx::{FsConfig, FsCtx, MountSpec};
+    use nanovm_runtime::{Errno, Options, RunState, StdHost, Vm};
     use std::ffi::OsString;
     use std::io::Write;
     use std::time::Instant;
 
     const USAGE: &str = "\
-usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGRAM [ARGS...]
+usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
+  --root DIR      the host directory DIR is the guest's root file system
+                  (read-only; /tmp and /dev are in memory); PROGRAM is then
+                  a guest path
+  --mount HOST:GUEST[:ro]
+                  mount the host directory HOST at GUEST (read-write unless :ro)
+  --cwd DIR       the guest's initial working directory (default /)
+  --env K=V       set a guest environment variable (repeatable)
   --tier interp   execution tier (only the interpreter exists yet)
   --stats         print instructions retired, blocks and MIPS to stderr at exit
   --strace        log every system call to stderr
@@ -37,6 +52,8 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
         stats: bool,
         strace: bool,
         memory_mib: Option<u64>,
+        fs: FsConfig,
+        env: Vec<Vec<u8>>,
         program: OsString,
         args: Vec<OsString>,
     }
@@ -66,6 +83,8 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
             stats: false,
             strace: false,
             memory_mib: None,
+            fs: FsConfig::default(),
+            env: Vec::new(),
             program: OsString::new(),
             args: Vec::new(),
         };
@@ -111,6 +130,31 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
                         _ => return Err(format!("invalid --memory value '{v}'")),
                     }
                 }
+                "--root" => {
+                    let v = value("a directory")?;
+                    if !std::path::Path::new(&v).is_dir() {
+                        return Err(format!("--root {v}: not a directory"));
+                    }
+                    cmd.fs.root = Some(v.into());
+                }
+                "--mount" => cmd
+                    .fs
+                    .mounts
+                    .push(MountSpec::parse(&value("HOST:GUEST[:ro]")?)?),
+                "--cwd" => {
+                    let v = value("a directory")?;
+                    if !v.starts_with('/') {
+                        return Err(format!("--cwd {v}: not an absolute path"));
+                    }
+                    cmd.fs.cwd = v.into_bytes();
+                }
+                "--env" => {
+                    let v = value("K=V")?;
+                    match v.split_once('=') {
+                        Some((k, _)) if !k.is_empty() => cmd.env.push(v.into_bytes()),
+                        _ => return Err(format!("invalid --env '{v}' (want K=V)")),
+                    }
+                }
                 "-h" | "--help" => return Ok(Command::Help),
                 _ => return Err(format!("unknown option '{s}'")),
             }
@@ -150,9 +194,43 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
         std::fs::read(path).map_err(|e| (msg(&e), 126))
     }
 
+    /// The guest environment: the host's, then `--env` entries (replacing
+    /// an inherited variable of the same name).
+    fn environment(extra: &[Vec<u8>]) -> Vec<Vec<u8>> {
+        let key = |e: &[u8]| e.split(|&b| b == b'=').next().unwrap_or(&[]).to_vec();
+        let overridden: Vec<Vec<u8>> = extra.iter().map(|e| key(e)).collect();
+        let mut envp: Vec<Vec<u8>> = std::env::vars_os()
+            .map(|(k, v)| {
+                let mut e = bytes_of(&k);
+                e.push(b'=');
+                e.extend(bytes_of(&v));
+                e
+            })
+            .filter(|e| !overridden.contains(&key(e)))
+            .collect();
+        envp.extend(extra.iter().cloned());
+        envp
+    }
+
     fn run(cmd: RunCmd) -> i32 {
         let shown = cmd.program.to_string_lossy().into_owned();
-        let bytes = match read_program(std::path::Path::new(&cmd.program)) {
+        let mut fs = match FsCtx::build(&cmd.fs) {
+            Ok(fs) => fs,
+            Err(m) => {
+                err_line(&format!("nanovm: {m}"));
+                return 2;
+            }
+        };
+        let loaded = if cmd.fs.root.is_some() {
+            // A guest path, read through the guest's file system.
+            fs.open_exec(&bytes_of(&cmd.program)).map_err(|e| {
+                let code = if e == Errno::ENOENT { 127 } else { 126 };
+                (e.message().to_string(), code)
+            })
+        } else {
+            read_program(std::path::Path::new(&cmd.program))
+        };
+        let bytes = match loaded {
             Ok(b) => b,
             Err((m, code)) => {
                 err_line(&format!("nanovm: {shown}: {m}"));
@@ -161,20 +239,14 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
         };
         let mut argv = vec![bytes_of(&cmd.program)];
         argv.extend(cmd.args.iter().map(|a| bytes_of(a)));
-        let envp: Vec<Vec<u8>> = std::env::vars_os()
-            .map(|(k, v)| {
-                let mut e = bytes_of(&k);
-                e.push(b'=');
-                e.extend(bytes_of(&v));
-                e
-            })
-            .collect();
+        let envp = environment(&cmd.env);
         let opts = Options {
             strace: cmd.strace,
             memory_limit: cmd.memory_mib.map(|m| m << 20),
             exe_name: bytes_of(&cmd.program),
+            fs: cmd.fs.clone(),
         };
-        let mut vm = match Vm::load(&bytes, &argv, &envp, &opts) {
+        let mut vm = match Vm::load_with_fs(&bytes, &argv, &envp, &opts, fs) {
             Ok(vm) => vm,
             Err(e) => {
                 err_line(&format!("nanovm: {shown}: {e}"));
@@ -263,6 +335,26 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
             };
             assert!(c.strace && !c.stats);
             assert_eq!(c.args, vec![OsString::from("--stats")]);
+            let Ok(Command::Run(c)) = p(&[
+                "run",
+                "--root",
+                "/",
+                "--mount",
+                "/tmp:/mnt:ro",
+                "--env",
+                "A=1",
+                "--cwd",
+                "/tmp",
+                "--",
+                "/bin/sh",
+            ]) else {
+                panic!("parse failed");
+            };
+            assert_eq!(c.fs.root, Some("/".into()));
+            assert_eq!(c.fs.mounts[0].guest, b"/mnt");
+            assert!(c.fs.mounts[0].read_only);
+            assert_eq!(c.fs.cwd, b"/tmp");
+            assert_eq!(c.env, vec![b"A=1".to_vec()]);
         }
 
         #[test]
@@ -275,6 +367,11 @@ usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGR
             assert!(p(&["run", "--memory", "lots", "x"]).is_err());
             assert!(p(&["run", "--memory"]).is_err());
             assert!(p(&["run", "--"]).is_err());
+            assert!(p(&["run", "--root", "/nonexistent/dir", "x"]).is_err());
+            assert!(p(&["run", "--mount", "nocolon", "x"]).is_err());
+            assert!(p(&["run", "--mount", "/a:rel", "x"]).is_err());
+            assert!(p(&["run", "--env", "=x", "x"]).is_err());
+            assert!(p(&["run", "--cwd", "rel", "x"]).is_err());
             assert_eq!(p(&["--help"]), Ok(Command::Help));
         }
     }

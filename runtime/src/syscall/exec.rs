@@ -1,8 +1,8 @@
 //! `execve` and `execveat`: a new program in the calling process.
 //!
-//! The program file is read through [`Host::read_file`] (a host path, as
-//! the CLI's loader takes) until the guest file system provides it
-//! (kvfs: `open_exec`). `#!` scripts follow Linux's rules: the first line
+//! The program file is read through the guest file system
+//! (`FsCtx::open_exec`); without `--root`, a path missing there is read from
+//! the host ([`Host::read_file`]), as the CLI reads the first program. `#!` scripts follow Linux's rules: the first line
 //! (up to 256 bytes) names the interpreter and at most one argument (the
 //! rest of the line, trimmed); the new argv is interpreter, argument if
 //! any, script path, then the original `argv[1..]`; up to 4 levels.
@@ -77,6 +77,16 @@ fn shebang(bytes: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
     Some((interp, arg))
 }
 
+/// The program file: from the guest file system; without `--root`, a path
+/// it does not have is looked up on the host (as the CLI finds the first
+/// program).
+fn read_program(ctx: &mut Ctx, path: &[u8]) -> Result<Vec<u8>, Errno> {
+    match ctx.proc.fs.open_exec(path) {
+        Err(Errno::ENOENT) if ctx.kernel.host_exec => ctx.host.read_file(path).map_err(Errno),
+        r => r,
+    }
+}
+
 /// `execve(path, argv, envp)`.
 pub fn execve(ctx: &mut Ctx, a: &Args) -> SysResult {
     exec(ctx, a[0], a[1], a[2], 0)
@@ -100,7 +110,7 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     let mut argv = read_strings(ctx, argv, &mut total)?;
     let envp = read_strings(ctx, envp, &mut total)?;
     let mut file = path.clone();
-    let mut bytes = ctx.host.read_file(&file).map_err(Errno)?;
+    let mut bytes = read_program(ctx, &file)?;
     let mut depth = 0;
     while let Some((interp, arg)) = shebang(&bytes) {
         depth += 1;
@@ -116,7 +126,7 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
         new.extend(argv.into_iter().skip(1));
         argv = new;
         file = interp;
-        bytes = ctx.host.read_file(&file).map_err(Errno)?;
+        bytes = read_program(ctx, &file)?;
     }
     let mut mem = ctx.proc.mem.new_sibling();
     let uid = ctx.proc.uid;
@@ -125,6 +135,7 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
         LoadError::Elf(_) => Errno::ENOEXEC,
         LoadError::ArgsTooLong => Errno::E2BIG,
         LoadError::Map { .. } | LoadError::OutOfMemory => Errno::ENOMEM,
+        LoadError::FileSystem(_) => Errno::ENOEXEC,
     })?;
     let mut r = [0u8; 16];
     ctx.host.random(&mut r);
@@ -146,7 +157,7 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     }
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(&path);
     ctx.proc.comm = name[..name.len().min(15)].to_vec();
-    // kvfs: close the O_CLOEXEC descriptors of the fs context here.
+    ctx.proc.fs.exec();
     let instret = ctx.thread.cpu.instret;
     *ctx.thread.cpu = Cpu::new(img.entry);
     ctx.thread.cpu.instret = instret;

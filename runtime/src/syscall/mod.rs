@@ -10,6 +10,10 @@
 
 pub mod exec;
 pub mod fs;
+pub mod fs_fd;
+pub mod fs_ioctl;
+pub mod fs_path;
+pub mod fs_stat;
 pub mod futex;
 pub mod mm;
 pub mod names;
@@ -100,13 +104,10 @@ pub fn encode(res: SysResult) -> u64 {
     }
 }
 
-/// The stdio descriptor `fd` refers to, if it is one and still open.
+/// `fd` if it is an open descriptor (any file; the name is historical).
 pub fn stdio_fd(ctx: &Ctx, fd: u64) -> Option<i32> {
     let fd = fd as i32;
-    (0..3)
-        .contains(&fd)
-        .then_some(fd)
-        .filter(|&f| ctx.proc.stdio_open[f as usize])
+    ctx.proc.fs.fds.get(fd).is_ok().then_some(fd)
 }
 
 /// Runs syscall `nr` with `args`: the table's handler, or `ENOSYS`.

@@ -4,15 +4,18 @@
 
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
-use super::{exec, fs, futex, mm, process, random, signal, thread, time, wait, Handler};
+use super::{
+    exec, fs, fs_fd, fs_ioctl, fs_path, fs_stat, futex, mm, process, random, signal, thread, time,
+    wait, Handler,
+};
 
 /// How completely a call is implemented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// Linux semantics.
     Full,
-    /// Real semantics within today's limits (empty file system, one thread,
-    /// no signal delivery); see the handler's docs.
+    /// Real semantics within today's limits (one thread, no signal
+    /// delivery, no cross-process locks); see the handler's docs.
     Partial,
     /// Deliberately `ENOSYS` (the C library has a fallback).
     NoSys,
@@ -54,26 +57,50 @@ macro_rules! syscalls {
 
 syscalls! {
 //  nr  constant            name                  handler                     level    strace arguments    returns
-   17, GETCWD,             "getcwd",             fs::getcwd,                 Partial, [P, U],             Dec;
-   25, FCNTL,              "fcntl",              fs::fcntl,                  Partial, [I, I, X],          Dec;
-   29, IOCTL,              "ioctl",              fs::ioctl,                  Partial, [I, X, P],          Dec;
-   34, MKDIRAT,            "mkdirat",            fs::path_at,                Partial, [Dir, S, X],        Dec;
-   35, UNLINKAT,           "unlinkat",           fs::path_at,                Partial, [Dir, S, X],        Dec;
-   48, FACCESSAT,          "faccessat",          fs::path_at,                Partial, [Dir, S, X],        Dec;
-   49, CHDIR,              "chdir",              fs::chdir,                  Partial, [S],                Dec;
-   56, OPENAT,             "openat",             fs::openat,                 Partial, [Dir, S, X, X],     Dec;
-   57, CLOSE,              "close",              fs::close,                  Full,    [I],                Dec;
-   61, GETDENTS64,         "getdents64",         fs::getdents64,             Partial, [I, P, U],          Dec;
-   62, LSEEK,              "lseek",              fs::not_seekable,           Partial, [I, I, I],          Dec;
+   17, GETCWD,             "getcwd",             fs_path::getcwd,            Full,    [P, U],             Dec;
+   23, DUP,                "dup",                fs_fd::dup,                 Full,    [I],                Dec;
+   24, DUP3,               "dup3",               fs_fd::dup3,                Full,    [I, I, X],          Dec;
+   25, FCNTL,              "fcntl",              fs_fd::fcntl,               Partial, [I, I, X],          Dec;
+   29, IOCTL,              "ioctl",              fs_ioctl::ioctl,            Partial, [I, X, P],          Dec;
+   32, FLOCK,              "flock",              fs_fd::flock,               Partial, [I, X],             Dec;
+   33, MKNODAT,            "mknodat",            fs_path::mknodat,           Full,    [Dir, S, X, X],     Dec;
+   34, MKDIRAT,            "mkdirat",            fs_path::mkdirat,           Full,    [Dir, S, X],        Dec;
+   35, UNLINKAT,           "unlinkat",           fs_path::unlinkat,          Full,    [Dir, S, X],        Dec;
+   36, SYMLINKAT,          "symlinkat",          fs_path::symlinkat,         Full,    [S, Dir, S],        Dec;
+   37, LINKAT,             "linkat",             fs_path::linkat,            Full,    [Dir, S, Dir, S, X], Dec;
+   43, STATFS,             "statfs",             fs_stat::statfs,            Full,    [S, P],             Dec;
+   44, FSTATFS,            "fstatfs",            fs_stat::fstatfs,           Full,    [I, P],             Dec;
+   45, TRUNCATE,           "truncate",           fs_path::truncate,          Full,    [S, I],             Dec;
+   46, FTRUNCATE,          "ftruncate",          fs_fd::ftruncate,           Full,    [I, I],             Dec;
+   47, FALLOCATE,          "fallocate",          fs_fd::fallocate,           Partial, [I, X, I, I],       Dec;
+   48, FACCESSAT,          "faccessat",          fs_path::faccessat,         Full,    [Dir, S, X],        Dec;
+   49, CHDIR,              "chdir",              fs_path::chdir,             Full,    [S],                Dec;
+   50, FCHDIR,             "fchdir",             fs_path::fchdir,            Full,    [I],                Dec;
+   51, CHROOT,             "chroot",             fs_path::chroot,            Full,    [S],                Dec;
+   52, FCHMOD,             "fchmod",             fs_path::fchmod,            Full,    [I, X],             Dec;
+   53, FCHMODAT,           "fchmodat",           fs_path::fchmodat,          Full,    [Dir, S, X],        Dec;
+   54, FCHOWNAT,           "fchownat",           fs_path::fchownat,          Full,    [Dir, S, I, I, X],  Dec;
+   55, FCHOWN,             "fchown",             fs_path::fchown,            Full,    [I, I, I],          Dec;
+   56, OPENAT,             "openat",             fs_path::openat,            Full,    [Dir, S, X, X],     Dec;
+   57, CLOSE,              "close",              fs_fd::close,               Full,    [I],                Dec;
+   61, GETDENTS64,         "getdents64",         fs_stat::getdents64,        Full,    [I, P, U],          Dec;
+   62, LSEEK,              "lseek",              fs::lseek,                  Full,    [I, I, I],          Dec;
    63, READ,               "read",               fs::read,                   Full,    [I, Out, U],        Dec;
    64, WRITE,              "write",              fs::write,                  Full,    [I, In(2), U],      Dec;
-   65, READV,              "readv",              fs::readv,                  Partial, [I, P, U],          Dec;
+   65, READV,              "readv",              fs::readv,                  Full,    [I, P, U],          Dec;
    66, WRITEV,             "writev",             fs::writev,                 Full,    [I, P, U],          Dec;
-   67, PREAD64,            "pread64",            fs::not_seekable,           Partial, [I, P, U, I],       Dec;
-   68, PWRITE64,           "pwrite64",           fs::not_seekable,           Partial, [I, P, U, I],       Dec;
-   78, READLINKAT,         "readlinkat",         fs::path_at,                Partial, [Dir, S, P, U],     Dec;
-   79, NEWFSTATAT,         "newfstatat",         fs::newfstatat,             Partial, [Dir, S, P, X],     Dec;
-   80, FSTAT,              "fstat",              fs::fstat,                  Partial, [I, P],             Dec;
+   67, PREAD64,            "pread64",            fs::pread64,                Full,    [I, Out, U, I],     Dec;
+   68, PWRITE64,           "pwrite64",           fs::pwrite64,               Full,    [I, In(2), U, I],   Dec;
+   69, PREADV,             "preadv",             fs::preadv,                 Full,    [I, P, U, I],       Dec;
+   70, PWRITEV,            "pwritev",            fs::pwritev,                Full,    [I, P, U, I],       Dec;
+   71, SENDFILE,           "sendfile",           fs::sendfile,               Full,    [I, I, P, U],       Dec;
+   78, READLINKAT,         "readlinkat",         fs_path::readlinkat,        Full,    [Dir, S, P, U],     Dec;
+   79, NEWFSTATAT,         "newfstatat",         fs_stat::newfstatat,        Full,    [Dir, S, P, X],     Dec;
+   80, FSTAT,              "fstat",              fs_stat::fstat,             Full,    [I, P],             Dec;
+   81, SYNC,               "sync",               fs_fd::sync,                Full,    [],                 Dec;
+   82, FSYNC,              "fsync",              fs_fd::fsync,               Full,    [I],                Dec;
+   83, FDATASYNC,          "fdatasync",          fs_fd::fsync,               Full,    [I],                Dec;
+   88, UTIMENSAT,          "utimensat",          fs_path::utimensat,         Full,    [Dir, S, P, X],     Dec;
    93, EXIT,               "exit",               thread::exit,               Full,    [I],                None;
    94, EXIT_GROUP,         "exit_group",         thread::exit_group,         Full,    [I],                None;
    95, WAITID,             "waitid",             wait::waitid,               Partial, [I, I, P, X, P],    Dec;
@@ -106,7 +133,7 @@ syscalls! {
   163, GETRLIMIT,          "getrlimit",          process::getrlimit,         Full,    [I, P],             Dec;
   164, SETRLIMIT,          "setrlimit",          process::setrlimit,         Full,    [I, P],             Dec;
   165, GETRUSAGE,          "getrusage",          process::getrusage,         Partial, [I, P],             Dec;
-  166, UMASK,              "umask",              fs::umask,                  Full,    [X],                Dec;
+  166, UMASK,              "umask",              fs_path::umask,             Full,    [X],                Dec;
   167, PRCTL,              "prctl",              process::prctl,             Partial, [I, X, X, X, X],    Dec;
   169, GETTIMEOFDAY,       "gettimeofday",       time::gettimeofday,         Full,    [P, P],             Dec;
   172, GETPID,             "getpid",             process::getpid,            Full,    [],                 Dec;
@@ -131,12 +158,16 @@ syscalls! {
   259, RISCV_FLUSH_ICACHE, "riscv_flush_icache", mm::riscv_flush_icache,     Full,    [P, P, X],          Dec;
   260, WAIT4,              "wait4",              wait::wait4,                Partial, [I, P, X, P],       Dec;
   261, PRLIMIT64,          "prlimit64",          process::prlimit64,         Full,    [I, I, P, P],       Dec;
+  267, SYNCFS,             "syncfs",             fs_fd::syncfs,              Full,    [I],                Dec;
+  276, RENAMEAT2,          "renameat2",          fs_path::renameat2,         Full,    [Dir, S, Dir, S, X], Dec;
   278, GETRANDOM,          "getrandom",          random::getrandom,          Full,    [P, U, X],          Dec;
   281, EXECVEAT,           "execveat",           exec::execveat,             Partial, [Dir, S, P, P, X],  Dec;
-  291, STATX,              "statx",              fs::statx,                  Partial, [Dir, S, X, X, P],  Dec;
+  285, COPY_FILE_RANGE,    "copy_file_range",    fs::copy_file_range,        Full,    [I, P, I, P, U, X], Dec;
+  291, STATX,              "statx",              fs_stat::statx,             Full,    [Dir, S, X, X, P],  Dec;
   293, RSEQ,               "rseq",               process::nosys,             NoSys,   [P, U, X, X],       Dec;
   435, CLONE3,             "clone3",             thread::clone3,             NoSys,   [P, U],             Dec;
-  439, FACCESSAT2,         "faccessat2",         fs::path_at,                Partial, [Dir, S, X, X],     Dec;
+  436, CLOSE_RANGE,        "close_range",        fs_fd::close_range,         Full,    [I, I, X],          Dec;
+  439, FACCESSAT2,         "faccessat2",         fs_path::faccessat2,        Full,    [Dir, S, X, X],     Dec;
 }
 
 /// The row for syscall `nr`, if it has one.

@@ -1,4 +1,4 @@
-/* What a program sees of NanoVM's (for now) empty file system and its
+/* What a program sees of NanoVM's default (in-memory) file system and its
  * identity. Not compared with qemu, which shows the host's files. */
 #define _GNU_SOURCE
 #include <errno.h>
