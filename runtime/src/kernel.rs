@@ -343,3 +343,96 @@ pub fn complete(t: &mut Thread, val: u64) {
     t.wait = None;
     t.cpu.x[10] = val;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nanovm::mem::AddressSpace;
+
+    fn proc(k: &mut Kernel, ppid: i32) -> i32 {
+        let pid = k.alloc_id();
+        let mut p = Process::new(AddressSpace::new(), 0x1000, b"p");
+        p.pid = pid;
+        p.ppid = ppid;
+        k.procs.insert(pid, Box::new(p));
+        k.threads.insert(pid, Box::new(Thread::new(pid, 0)));
+        pid
+    }
+
+    fn park(k: &mut Kernel, tid: i32, addr: u64) {
+        k.futex_seq += 1;
+        let seq = k.futex_seq;
+        k.threads.get_mut(&tid).unwrap().wait = Some(Wait::Futex {
+            pid: k.threads[&tid].pid,
+            addr,
+            bitset: u32::MAX,
+            deadline: None,
+            seq,
+        });
+    }
+
+    #[test]
+    fn ids_increase_and_skip_used() {
+        let mut k = Kernel::new();
+        assert_eq!(proc(&mut k, 1), GUEST_PID);
+        assert_eq!(k.alloc_id(), GUEST_PID + 1);
+        assert_eq!(k.nproc(0), 1);
+    }
+
+    #[test]
+    fn futex_wakes_oldest_first_and_requeues() {
+        let mut k = Kernel::new();
+        let pid = proc(&mut k, 1);
+        let tids: Vec<i32> = (0..3)
+            .map(|_| {
+                let tid = k.alloc_id();
+                k.threads.insert(tid, Box::new(Thread::new(pid, 0)));
+                k.threads.get_mut(&tid).unwrap().tid = tid;
+                tid
+            })
+            .collect();
+        park(&mut k, tids[2], 0x100);
+        park(&mut k, tids[0], 0x100);
+        park(&mut k, tids[1], 0x100);
+        assert_eq!(k.futex_wake(pid, 0x104, 5, u32::MAX), 0);
+        assert_eq!(k.futex_wake(pid, 0x100, 1, u32::MAX), 1);
+        assert!(
+            k.threads[&tids[2]].wait.is_none(),
+            "the first to wait wakes first"
+        );
+        assert_eq!(k.threads[&tids[2]].cpu.x[10], 0);
+        assert_eq!(k.futex_requeue(pid, 0x100, 0x200, 1), 1);
+        assert_eq!(k.futex_wake(pid, 0x200, 9, u32::MAX), 1);
+        assert_eq!(k.futex_wake(pid, 0x100, 9, u32::MAX), 1);
+    }
+
+    #[test]
+    fn exit_leaves_zombie_reparents_and_signals() {
+        let mut k = Kernel::new();
+        let parent = proc(&mut k, 999);
+        let child = proc(&mut k, parent);
+        let grandchild = proc(&mut k, child);
+        k.threads.get_mut(&parent).unwrap().wait = Some(Wait::Child);
+        let p = k.procs.remove(&child).unwrap();
+        k.exit_process(p, RunState::Killed(9));
+        let z = k.zombies[&child];
+        assert_eq!((z.ppid, z.wstatus()), (parent, 9));
+        assert_eq!(k.procs[&grandchild].ppid, REAPER);
+        assert!(!k.threads.contains_key(&child));
+        assert!(
+            k.threads[&parent].wait.is_none(),
+            "the waiting parent is woken"
+        );
+        k.settle();
+        assert_ne!(k.threads[&parent].pending & (1 << (SIGCHLD - 1)), 0);
+        // An orphan's exit leaves no zombie.
+        let g = k.procs.remove(&grandchild).unwrap();
+        k.exit_process(g, RunState::Exited(3));
+        assert!(!k.zombies.contains_key(&grandchild));
+        let exited = Zombie {
+            status: RunState::Exited(3),
+            ..z
+        };
+        assert_eq!(exited.wstatus(), 3 << 8);
+    }
+}
