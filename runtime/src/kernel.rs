@@ -10,7 +10,7 @@
 //! is back in the tables ([`Kernel::settle`]).
 
 use crate::sched::Wait;
-use crate::signal::{SIGCHLD, SIGKILL, SIG_IGN};
+use crate::signal::{self, SigInfo, SIGCHLD, SIGKILL, SIG_IGN};
 use crate::task::{Process, Thread, GUEST_PID};
 use crate::RunState;
 use nanovm::block::Stats;
@@ -65,8 +65,8 @@ pub struct Kernel {
     pub block: Option<Wait>,
     /// Set by `exit`: the calling thread ends (with this code) after the call.
     pub exit_thread: Option<i32>,
-    /// Signals to post once the caller is back in the tables: `(pid, sig)`.
-    pub signals: Vec<(i32, i32)>,
+    /// Signals to post once the caller is back in the tables: `(pid, info)`.
+    pub signals: Vec<(i32, SigInfo)>,
     /// Processes to kill once the caller is back in the tables.
     pub kills: Vec<(i32, i32)>,
     /// Order of futex waits.
@@ -199,9 +199,10 @@ impl Kernel {
         }
     }
 
-    /// Queues signal `sig` for process `pid` (posted by [`Kernel::settle`]).
-    pub fn post_signal(&mut self, pid: i32, sig: i32) {
-        self.signals.push((pid, sig));
+    /// Queues signal `info` for process `pid` (posted by
+    /// [`Kernel::settle`]). SIGKILL kills at once there.
+    pub fn post_signal(&mut self, pid: i32, info: SigInfo) {
+        self.signals.push((pid, info));
     }
 
     /// Posts queued signals and performs queued kills. Call with every
@@ -214,34 +215,32 @@ impl Kernel {
                     self.keep_if_init(p);
                 }
             }
-            for (pid, sig) in std::mem::take(&mut self.signals) {
-                // ksig: replace with its delivery API (process-directed
-                // signals go to a thread that does not block them). For now
-                // the signal is only made pending on the main thread, or
-                // the first thread of the group if the main one is gone;
-                // SIGKILL kills.
+            for (pid, info) in std::mem::take(&mut self.signals) {
+                let sig = info.signo();
                 if sig == SIGKILL {
                     self.kills.push((pid, sig));
                     continue;
                 }
-                let bit = 1u64 << (sig - 1);
-                let ignored = self
-                    .procs
-                    .get(&pid)
-                    .is_some_and(|p| p.actions[sig as usize - 1].handler == SIG_IGN);
-                if ignored {
+                let Some(p) = self.procs.get(&pid) else {
                     continue;
-                }
-                let t = match self.threads.contains_key(&pid) {
-                    true => self.threads.get_mut(&pid),
-                    false => self.threads.values_mut().find(|t| t.pid == pid),
                 };
-                if let Some(t) = t {
-                    t.pending |= bit;
-                    if matches!(t.wait, Some(Wait::Signal { .. })) && t.sigmask & bit == 0 {
-                        complete(t, crate::syscall::encode(Err(crate::Errno::EINTR)));
-                    }
-                }
+                // A process-directed signal goes to the main thread unless
+                // it blocks the signal and another thread does not.
+                let bit = signal::bit(sig);
+                let tid = match self.threads.get(&pid) {
+                    Some(t) if t.sigmask & bit == 0 => Some(pid),
+                    main => self
+                        .threads
+                        .values()
+                        .find(|t| t.pid == pid && t.sigmask & bit == 0)
+                        .map(|t| t.tid)
+                        .or(main.map(|t| t.tid)),
+                };
+                let Some(t) = tid.and_then(|tid| self.threads.get_mut(&tid)) else {
+                    continue;
+                };
+                signal::post(p, t, info);
+                interrupt(t);
             }
         }
     }
@@ -325,7 +324,14 @@ impl Kernel {
         }
         if parent_exists {
             if p.exit_signal != 0 {
-                self.post_signal(ppid, p.exit_signal);
+                let (code, st) = match status {
+                    RunState::Killed(s) => (if signal::dumps_core(s) { 3 } else { 2 }, s),
+                    RunState::Exited(c) => (1, c),
+                    _ => (1, 0),
+                };
+                let mut info = SigInfo::child(pid, p.uid, code, st);
+                info.0[0..4].copy_from_slice(&p.exit_signal.to_le_bytes());
+                self.post_signal(ppid, info);
             }
             self.wake_child_waiters(ppid);
         }
@@ -336,6 +342,20 @@ impl Kernel {
     pub fn init_status(&self) -> Option<RunState> {
         self.zombies.get(&self.init_pid).map(|z| z.status)
     }
+}
+
+/// Ends a parked thread's wait early when a signal it does not block is
+/// pending: the call returns `EINTR` (a vfork parent keeps waiting).
+/// ksig: restart rules (`SA_RESTART`) for interrupted waits go here.
+pub fn interrupt(t: &mut Thread) {
+    let Some(w) = t.wait else { return };
+    if matches!(w, Wait::Vfork { .. }) || !signal::interrupted(t) {
+        return;
+    }
+    if w.restarts() {
+        t.cpu.pc = t.cpu.pc.wrapping_add(4);
+    }
+    complete(t, crate::syscall::encode(Err(crate::Errno::EINTR)));
 }
 
 /// Ends `t`'s wait with syscall result `val` in `a0`.
@@ -413,6 +433,7 @@ mod tests {
         let child = proc(&mut k, parent);
         let grandchild = proc(&mut k, child);
         k.threads.get_mut(&parent).unwrap().wait = Some(Wait::Child);
+        k.procs.get_mut(&parent).unwrap().actions[SIGCHLD as usize - 1].handler = 0x1234;
         let p = k.procs.remove(&child).unwrap();
         k.exit_process(p, RunState::Killed(9));
         let z = k.zombies[&child];
@@ -425,6 +446,7 @@ mod tests {
         );
         k.settle();
         assert_ne!(k.threads[&parent].pending & (1 << (SIGCHLD - 1)), 0);
+        assert_eq!(k.threads[&parent].sig.queue[0].code(), 2, "CLD_KILLED");
         // An orphan's exit leaves no zombie.
         let g = k.procs.remove(&grandchild).unwrap();
         k.exit_process(g, RunState::Exited(3));

@@ -113,6 +113,8 @@ pub struct Process {
     pub sleep_offset_ns: u64,
     /// The guest memory limit, if any (what `sysinfo` reports as RAM).
     pub memory_limit: Option<u64>,
+    /// Interval timers (`setitimer`).
+    pub itimers: crate::itimer::Timers,
 }
 
 impl Process {
@@ -180,6 +182,7 @@ impl Process {
             comm: name[..name.len().min(15)].to_vec(),
             sleep_offset_ns: 0,
             memory_limit: None,
+            itimers: Default::default(),
         }
     }
 }
@@ -204,6 +207,8 @@ pub struct Thread {
     pub robust_list: (u64, u64),
     /// `sigaltstack`: base, flags, size.
     pub altstack: (u64, u32, u64),
+    /// Queued `siginfo`s and the `rt_sigsuspend` saved mask.
+    pub sig: crate::signal::ThreadSignals,
 }
 
 impl Thread {
@@ -219,6 +224,7 @@ impl Thread {
             clear_child_tid: 0,
             robust_list: (0, 0),
             altstack: (0, 2, 0), // SS_DISABLE
+            sig: Default::default(),
         }
     }
 }

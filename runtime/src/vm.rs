@@ -12,7 +12,7 @@ use crate::kernel::{complete, Kernel};
 use crate::layout;
 use crate::loader;
 use crate::sched::{Wait, SLICE};
-use crate::signal::{self, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
+use crate::signal::{self, SigInfo, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
 use crate::stack::{self, AuxInfo, StackError};
 use crate::syscall::{self, strace, table, Ctx};
 use crate::task::{Process, Thread, GUEST_UID};
@@ -376,45 +376,63 @@ impl Vm {
         let mut left = slice;
         let mut end: Option<End> = None;
         let mut thread_gone = false;
-        loop {
+        // Signals due before the thread resumes user code.
+        if let Some(f) = signal::deliver_pending(&mut p, &mut t, host, None) {
+            end = Some((RunState::Killed(f.sig), f.addr, None));
+        }
+        while end.is_none() {
             let before = t.cpu.instret;
             let exit = p.interp.run(&mut t.cpu, &mut p.mem, left.max(1));
             left = left.saturating_sub(t.cpu.instret - before);
-            match exit {
-                Exit::Ecall => match self.syscall(host, &mut p, &mut t) {
-                    Ok(After::Continue) if left > 0 => continue,
-                    Ok(_) => break,
-                    Err(Some(code)) => {
-                        thread_gone = true;
-                        end = self.thread_exit(&mut p, &t, code);
+            let info = match exit {
+                Exit::Ecall => {
+                    let sc = (t.cpu.x[17], t.cpu.x[10]);
+                    match self.syscall(host, &mut p, &mut t) {
+                        Ok(After::Continue) => {
+                            if let Some(f) = signal::deliver_pending(&mut p, &mut t, host, Some(sc))
+                            {
+                                end = Some((RunState::Killed(f.sig), f.addr, None));
+                            }
+                            if left > 0 {
+                                continue;
+                            }
+                            break;
+                        }
+                        Ok(After::Switch) => break,
+                        Err(Some(code)) => {
+                            thread_gone = true;
+                            end = self.thread_exit(&mut p, &t, code);
+                            break;
+                        }
+                        Err(None) => {
+                            end = self.pending_end.take().map(|(s, n)| (s, None, n));
+                            break;
+                        }
+                    }
+                }
+                Exit::Budget => break,
+                Exit::Fault { pc, fault } => match fault.kind {
+                    // Linux reports the AMO's pc (traps.c: do_trap_error(.., epc)).
+                    FaultKind::Misaligned => SigInfo::fault(SIGBUS, signal::BUS_ADRALN, pc),
+                    // What the Linux OOM killer does.
+                    FaultKind::OutOfMemory => {
+                        end = Some((RunState::Killed(signal::SIGKILL), None, Some(OOM)));
                         break;
                     }
-                    Err(None) => {
-                        end = self.pending_end.take().map(|(s, n)| (s, None, n));
-                        break;
+                    FaultKind::Unmapped => SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr),
+                    FaultKind::Protection => {
+                        SigInfo::fault(SIGSEGV, signal::SEGV_ACCERR, fault.addr)
                     }
                 },
-                Exit::Budget => break,
-                Exit::Fault { fault, .. } => {
-                    end = Some(match fault.kind {
-                        FaultKind::Misaligned => (RunState::Killed(SIGBUS), Some(fault.addr), None),
-                        // What the Linux OOM killer does.
-                        FaultKind::OutOfMemory => {
-                            (RunState::Killed(signal::SIGKILL), None, Some(OOM))
-                        }
-                        _ => (RunState::Killed(SIGSEGV), Some(fault.addr), None),
-                    });
-                    break;
-                }
-                Exit::Illegal { pc, .. } => {
-                    end = Some((RunState::Killed(SIGILL), Some(pc), None));
-                    break;
-                }
-                Exit::Ebreak => {
-                    let pc = t.cpu.pc;
-                    end = Some((RunState::Killed(SIGTRAP), Some(pc), None));
-                    break;
-                }
+                Exit::Illegal { pc, .. } => SigInfo::fault(SIGILL, signal::ILL_ILLOPC, pc),
+                Exit::Ebreak => SigInfo::fault(SIGTRAP, signal::TRAP_BRKPT, t.cpu.pc),
+            };
+            // A synchronous fault: a handler frame, or death.
+            if let Some(f) = signal::force_fault(&mut p, &mut t, host, info) {
+                end = Some((RunState::Killed(f.sig), f.addr, None));
+            }
+            if left == 0 {
+                break;
             }
         }
         let used = t.cpu.instret - start;

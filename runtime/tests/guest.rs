@@ -380,3 +380,26 @@ fn exec_vfork_and_scripts() {
         "only the first process is left"
     );
 }
+
+#[test]
+fn signal_delivery_matches_qemu() {
+    let o = same_as_qemu("signals", Link::Static, &[], &[], b"");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("segv maperr: sig=11 code=1 addr=0x10\n"),
+        "{out}"
+    );
+    assert!(out.contains("edited context: v=4242 hits=1\n"), "{out}");
+    assert!(out.contains("onstack handler: on_alt=1 flags=1\n"), "{out}");
+    assert!(out.contains("rt queue: n=3 11 21 31\n"), "{out}");
+    assert!(out.ends_with("done\n"), "{out}");
+    assert_eq!(o.status, Err(15));
+}
+
+#[test]
+fn misaligned_amo_sigbus_reports_the_pc_like_linux() {
+    let prog = build("sigbus_pc", Link::Static);
+    let (o, _, _) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "code=1 si_addr=pc\n");
+    assert_eq!(o.status, Ok(0));
+}

@@ -17,8 +17,7 @@
 //! [`Host::read_file`]: crate::host::Host::read_file
 
 use super::{Args, Ctx, SysResult};
-use crate::signal::SIG_IGN;
-use crate::task::{Brk, SigAction};
+use crate::task::Brk;
 use crate::vm::{load_image, LoadError};
 use crate::Errno;
 use nanovm::cpu::Cpu;
@@ -150,11 +149,7 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
         start: img.brk,
         cur: img.brk,
     };
-    for act in ctx.proc.actions.iter_mut() {
-        if act.handler != SIG_IGN {
-            *act = SigAction::default();
-        }
-    }
+    crate::signal::on_exec(ctx.proc, ctx.thread);
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(&path);
     ctx.proc.comm = name[..name.len().min(15)].to_vec();
     ctx.proc.fs.exec();

@@ -109,6 +109,8 @@ syscalls! {
    99, SET_ROBUST_LIST,    "set_robust_list",    process::set_robust_list,   Full,    [P, U],             Dec;
   100, GET_ROBUST_LIST,    "get_robust_list",    process::get_robust_list,   Full,    [I, P, P],          Dec;
   101, NANOSLEEP,          "nanosleep",          time::nanosleep,            Partial, [P, P],             Dec;
+  102, GETITIMER,          "getitimer",          crate::itimer::getitimer,   Full,    [I, P],             Dec;
+  103, SETITIMER,          "setitimer",          crate::itimer::setitimer,   Full,    [I, P, P],          Dec;
   113, CLOCK_GETTIME,      "clock_gettime",      time::clock_gettime,        Full,    [I, P],             Dec;
   114, CLOCK_GETRES,       "clock_getres",       time::clock_getres,         Full,    [I, P],             Dec;
   115, CLOCK_NANOSLEEP,    "clock_nanosleep",    time::clock_nanosleep,      Partial, [I, I, P, P],       Dec;
@@ -117,10 +119,14 @@ syscalls! {
   129, KILL,               "kill",               signal::kill,               Partial, [I, I],             Dec;
   130, TKILL,              "tkill",              signal::tkill,              Partial, [I, I],             Dec;
   131, TGKILL,             "tgkill",             signal::tgkill,             Partial, [I, I, I],          Dec;
-  132, SIGALTSTACK,        "sigaltstack",        signal::sigaltstack,        Partial, [P, P],             Dec;
-  134, RT_SIGACTION,       "rt_sigaction",       signal::rt_sigaction,       Partial, [I, P, P, U],       Dec;
+  132, SIGALTSTACK,        "sigaltstack",        signal::sigaltstack,        Full,    [P, P],             Dec;
+  133, RT_SIGSUSPEND,      "rt_sigsuspend",      signal::rt_sigsuspend,      Partial, [P, U],             Dec;
+  134, RT_SIGACTION,       "rt_sigaction",       signal::rt_sigaction,       Full,    [I, P, P, U],       Dec;
   135, RT_SIGPROCMASK,     "rt_sigprocmask",     signal::rt_sigprocmask,     Full,    [I, P, P, U],       Dec;
   136, RT_SIGPENDING,      "rt_sigpending",      signal::rt_sigpending,      Full,    [P, U],             Dec;
+  137, RT_SIGTIMEDWAIT,    "rt_sigtimedwait",    signal::rt_sigtimedwait,    Partial, [P, P, P, U],       Dec;
+  138, RT_SIGQUEUEINFO,    "rt_sigqueueinfo",    signal::rt_sigqueueinfo,    Partial, [I, I, P],          Dec;
+  139, RT_SIGRETURN,       "rt_sigreturn",       signal::rt_sigreturn,       Full,    [],                 Dec;
   148, GETRESUID,          "getresuid",          process::getresuid,         Full,    [P, P, P],          Dec;
   150, GETRESGID,          "getresgid",          process::getresgid,         Full,    [P, P, P],          Dec;
   153, TIMES,              "times",              time::times,                Full,    [P],                Dec;
@@ -155,6 +161,7 @@ syscalls! {
   228, MLOCK,              "mlock",              mm::check_range,            Full,    [P, U],             Dec;
   229, MUNLOCK,            "munlock",            mm::check_range,            Full,    [P, U],             Dec;
   233, MADVISE,            "madvise",            mm::madvise,                Full,    [P, U, I],          Dec;
+  240, RT_TGSIGQUEUEINFO,  "rt_tgsigqueueinfo",  signal::rt_tgsigqueueinfo,  Partial, [I, I, I, P],       Dec;
   259, RISCV_FLUSH_ICACHE, "riscv_flush_icache", mm::riscv_flush_icache,     Full,    [P, P, X],          Dec;
   260, WAIT4,              "wait4",              wait::wait4,                Partial, [I, P, X, P],       Dec;
   261, PRLIMIT64,          "prlimit64",          process::prlimit64,         Full,    [I, I, P, P],       Dec;

@@ -11,6 +11,7 @@
 
 use super::{Args, Ctx, SysResult};
 use crate::sched::{block, Wait};
+use crate::signal::SigInfo;
 use crate::Errno;
 
 const CSIGNAL: u64 = 0xff;
@@ -118,6 +119,7 @@ pub fn clone(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     let mut t = Box::new(ctx.thread.clone_from(pid, pid));
     t.altstack = ctx.thread.altstack;
+    crate::signal::on_fork_child(&mut t);
     t.cpu.x[10] = 0;
     if stack != 0 {
         t.cpu.x[2] = stack;
@@ -152,6 +154,7 @@ pub fn clone(ctx: &mut Ctx, a: &Args) -> SysResult {
 fn new_thread(ctx: &mut Ctx, flags: u64, stack: u64, ptid: u64, tls: u64, ctid: u64) -> SysResult {
     let tid = ctx.kernel.alloc_id();
     let mut t = Box::new(ctx.thread.clone_from(tid, ctx.proc.pid));
+    crate::signal::on_fork_child(&mut t);
     t.cpu.x[10] = 0;
     if stack != 0 {
         t.cpu.x[2] = stack;
@@ -182,6 +185,40 @@ pub fn exec_cleanup(ctx: &mut Ctx) {
     ctx.thread.tid = pid;
     ctx.thread.clear_child_tid = 0;
     ctx.thread.robust_list = (0, 0);
-    ctx.thread.altstack = (0, 2, 0);
     ctx.proc.did_exec = true;
+}
+
+/// For `kill(pid, sig)`: queues `sig` for the *other* processes `pid`
+/// names (a pid, 0: the caller's group, -1: all, < -1: group -pid).
+/// Returns (some other process matched, the caller is in the target group).
+pub fn kill_targets(ctx: &mut Ctx, pid: i32, sig: u64) -> Result<(bool, bool), Errno> {
+    if sig > crate::task::NSIG as u64 || pid == i32::MIN {
+        return Err(Errno::EINVAL);
+    }
+    let group = match pid {
+        0 => Some(ctx.proc.pgid),
+        p if p < -1 => Some(-p),
+        _ => None,
+    };
+    let me = ctx.proc.pid;
+    let targets: Vec<i32> = ctx
+        .kernel
+        .procs
+        .values()
+        .filter(|p| match (pid, group) {
+            (-1, _) => true,
+            (_, Some(g)) => p.pgid == g,
+            (pid, None) => p.pid == pid,
+        })
+        .map(|p| p.pid)
+        .collect();
+    let zombie = pid > 0 && ctx.kernel.zombies.contains_key(&pid);
+    if sig != 0 {
+        let info = SigInfo::user(sig as i32, crate::signal::SI_USER, me, ctx.proc.uid);
+        for &t in &targets {
+            ctx.kernel.post_signal(t, info);
+        }
+    }
+    let in_group = group.is_some_and(|g| g == ctx.proc.pgid);
+    Ok((!targets.is_empty() || zombie, in_group))
 }
