@@ -194,7 +194,7 @@ impl Kernel {
     pub fn wake_child_waiters(&mut self, pid: i32) {
         for t in self.threads.values_mut() {
             if t.pid == pid && t.wait == Some(Wait::Child) {
-                t.wait = None;
+                restart(t);
             }
         }
     }
@@ -240,7 +240,7 @@ impl Kernel {
                     continue;
                 };
                 signal::post(p, t, info);
-                interrupt(t);
+                wake_for_signals(t);
             }
         }
     }
@@ -356,6 +356,26 @@ pub fn interrupt(t: &mut Thread) {
         t.cpu.pc = t.cpu.pc.wrapping_add(4);
     }
     complete(t, crate::syscall::encode(Err(crate::Errno::EINTR)));
+}
+
+/// After a signal was posted to `t`: ends a signal wait it satisfies
+/// (restart), or interrupts another wait ([`interrupt`]).
+pub fn wake_for_signals(t: &mut Thread) {
+    match t.wait {
+        Some(Wait::SigWait { want, .. }) => {
+            if t.pending & want != 0 {
+                restart(t);
+            }
+        }
+        _ => interrupt(t),
+    }
+}
+
+/// Ends a restarting wait: the syscall runs again before any signal is
+/// delivered (its result decides about EINTR or restart).
+pub fn restart(t: &mut Thread) {
+    t.wait = None;
+    t.rerun = true;
 }
 
 /// Ends `t`'s wait with syscall result `val` in `a0`.

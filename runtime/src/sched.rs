@@ -71,6 +71,14 @@ pub enum Wait {
         /// Host monotonic deadline, if any.
         deadline: Option<u64>,
     },
+    /// `rt_sigsuspend`/`rt_sigtimedwait`: restarted when a signal in
+    /// `want` is pending; completed with `-EAGAIN` at `deadline`.
+    SigWait {
+        /// Signals that end the wait (blocked ones included).
+        want: u64,
+        /// Host monotonic deadline, if any.
+        deadline: Option<u64>,
+    },
     /// Restarted when the object it waits on changes (pipes), or at
     /// `deadline`.
     Io {
@@ -82,15 +90,16 @@ pub enum Wait {
 impl Wait {
     /// True if waking re-runs the syscall (the pc is rewound at park time).
     pub fn restarts(&self) -> bool {
-        matches!(self, Wait::Child | Wait::Io { .. })
+        matches!(self, Wait::Child | Wait::Io { .. } | Wait::SigWait { .. })
     }
 
     /// The host monotonic time at which the wait ends by itself.
     pub fn deadline(&self) -> Option<u64> {
         match *self {
-            Wait::Futex { deadline, .. } | Wait::Io { deadline } | Wait::Signal { deadline } => {
-                deadline
-            }
+            Wait::Futex { deadline, .. }
+            | Wait::Io { deadline }
+            | Wait::Signal { deadline }
+            | Wait::SigWait { deadline, .. } => deadline,
             Wait::Sleep { deadline } => Some(deadline),
             Wait::Child | Wait::Vfork { .. } => None,
         }

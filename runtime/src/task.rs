@@ -197,6 +197,9 @@ pub struct Thread {
     pub pid: i32,
     /// What the thread is parked on, if it is blocked in a syscall.
     pub wait: Option<Wait>,
+    /// Woken from a restarting wait: its syscall runs again before signals
+    /// are delivered.
+    pub rerun: bool,
     /// Blocked signals (bit `sig - 1`).
     pub sigmask: u64,
     /// Signals sent while blocked (bit `sig - 1`).
@@ -219,6 +222,7 @@ impl Thread {
             tid: pid,
             pid,
             wait: None,
+            rerun: false,
             sigmask: 0,
             pending: 0,
             clear_child_tid: 0,

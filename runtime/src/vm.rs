@@ -8,7 +8,7 @@
 
 use crate::elf::{self, ElfError};
 use crate::host::Host;
-use crate::kernel::{complete, Kernel};
+use crate::kernel::{complete, restart, wake_for_signals, Kernel};
 use crate::layout;
 use crate::loader;
 use crate::sched::{Wait, SLICE};
@@ -284,12 +284,7 @@ impl Vm {
             }
             self.wake_timers(host);
             let Some(tid) = self.next_runnable() else {
-                let until = self
-                    .k
-                    .threads
-                    .values()
-                    .filter_map(|t| t.wait.and_then(|w| w.deadline()))
-                    .min();
+                let until = self.next_deadline();
                 if until.is_some() {
                     self.state = RunState::Idle { until };
                     return self.state;
@@ -321,13 +316,15 @@ impl Vm {
         Some(s)
     }
 
-    /// Completes sleeps and timed waits whose deadline has passed.
+    /// Completes sleeps and timed waits whose deadline has passed, and
+    /// fires the interval timers of processes whose threads are parked.
     fn wake_timers(&mut self, host: &mut dyn Host) {
         let timed = self
             .k
             .threads
             .values()
-            .any(|t| t.wait.and_then(|w| w.deadline()).is_some());
+            .any(|t| t.wait.and_then(|w| w.deadline()).is_some())
+            || self.k.procs.values().any(|p| p.itimers.armed());
         if !timed {
             return;
         }
@@ -339,11 +336,61 @@ impl Vm {
                     Wait::Sleep { .. } => complete(t, 0),
                     Wait::Futex { .. } => complete(t, syscall::encode(Err(Errno::ETIMEDOUT))),
                     Wait::Signal { .. } => complete(t, syscall::encode(Err(Errno::EAGAIN))),
+                    Wait::SigWait { .. } => {
+                        t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                        complete(t, syscall::encode(Err(Errno::EAGAIN)));
+                    }
                     // Restarted: the handler sees the deadline passed.
-                    _ => t.wait = None,
+                    _ => restart(t),
                 }
             }
         }
+        // Interval timers of parked processes (running ones fire their own
+        // in `signal::deliver_pending`).
+        for p in self.k.procs.values_mut() {
+            if !p.itimers.armed() {
+                continue;
+            }
+            let pid = p.pid;
+            let parked = self
+                .k
+                .threads
+                .values()
+                .filter(|t| t.pid == pid)
+                .all(|t| t.wait.is_some());
+            if !parked {
+                continue;
+            }
+            let tid = match self.k.threads.contains_key(&pid) {
+                true => Some(pid),
+                false => self
+                    .k
+                    .threads
+                    .values()
+                    .find(|t| t.pid == pid)
+                    .map(|t| t.tid),
+            };
+            if let Some(t) = tid.and_then(|tid| self.k.threads.get_mut(&tid)) {
+                let before = t.pending;
+                crate::itimer::expire(p, t, host);
+                if t.pending != before {
+                    wake_for_signals(t);
+                }
+            }
+        }
+    }
+
+    /// The earliest host monotonic time at which a parked thread may wake.
+    fn next_deadline(&self) -> Option<u64> {
+        let waits = self
+            .k
+            .threads
+            .values()
+            .filter_map(|t| t.wait.and_then(|w| w.deadline()));
+        let timers = self.k.procs.values().filter_map(|p| {
+            crate::itimer::next_real(p).map(|d| d.saturating_sub(p.sleep_offset_ns))
+        });
+        waits.chain(timers).min()
     }
 
     /// The next runnable thread after the one that ran last.
@@ -376,8 +423,14 @@ impl Vm {
         let mut left = slice;
         let mut end: Option<End> = None;
         let mut thread_gone = false;
-        // Signals due before the thread resumes user code.
-        if let Some(f) = signal::deliver_pending(&mut p, &mut t, host, None) {
+        // Signals due before the thread resumes user code (after the
+        // syscall it re-runs, if woken from a restarting wait).
+        let rerun = std::mem::take(&mut t.rerun);
+        let due = match rerun {
+            true => None,
+            false => signal::deliver_pending(&mut p, &mut t, host, None),
+        };
+        if let Some(f) = due {
             end = Some((RunState::Killed(f.sig), f.addr, None));
         }
         while end.is_none() {

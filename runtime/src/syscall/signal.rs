@@ -152,6 +152,18 @@ pub enum WaitEnd {
 /// all the guest is killed as deadlocked. A scheduler parks the thread here
 /// instead.
 pub fn wait_for_signal(ctx: &mut Ctx, want: u64, end: Option<u64>) -> WaitEnd {
+    // kproc: the scheduler parks the thread; the call runs again when a
+    // wanted signal is pending, or ends with EAGAIN at the deadline.
+    if ctx.thread.pending & want == 0 {
+        let now = crate::itimer::guest_now(ctx.proc, ctx.host);
+        if end.is_some_and(|e| e <= now) {
+            return WaitEnd::Timeout;
+        }
+        let off = ctx.proc.sleep_offset_ns;
+        let deadline = end.map(|e| e.saturating_sub(off));
+        crate::sched::block(ctx, crate::sched::Wait::SigWait { want, deadline });
+        return WaitEnd::Deadlock;
+    }
     loop {
         if ctx.thread.pending & want != 0 {
             return WaitEnd::Signal;
@@ -186,7 +198,10 @@ pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let mask = ctx.get_u64(a[0])? & !UNBLOCKABLE;
-    ctx.thread.sig.saved_mask = Some(ctx.thread.sigmask);
+    // (A restarted call keeps the mask saved by the first run.)
+    if ctx.thread.sig.saved_mask.is_none() {
+        ctx.thread.sig.saved_mask = Some(ctx.thread.sigmask);
+    }
     ctx.thread.sigmask = mask;
     wait_for_signal(ctx, !mask, None);
     Err(ERESTARTNOHAND)
@@ -524,8 +539,16 @@ mod tests {
     fn sigsuspend_wakes_on_the_timer_or_reports_deadlock() {
         let mut t = TestVm::new();
         let mask = t.data(&[0; 8]);
-        let (r, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
-        assert_eq!((r.is_err(), stop), (true, Some(RunState::Killed(9))));
+        let (_, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
+        // The scheduler parks the thread until a signal comes.
+        assert_eq!(stop, None);
+        assert!(matches!(
+            t.kernel.block.take(),
+            Some(crate::sched::Wait::SigWait {
+                want: u64::MAX,
+                deadline: None
+            })
+        ));
         let mut t = TestVm::new();
         t.thread.cpu.x[2] = STACK_TOP;
         handler(&mut t, 14, 0, 0);
@@ -533,9 +556,16 @@ mod tests {
         let it = t.data(&[0; 32]);
         t.words(it, &[0, 0, 5, 0]); // 5 s
         assert_eq!(t.call(nr::SETITIMER, [0, it, 0, 0, 0, 0]), Ok(0));
+        let (_, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
+        assert_eq!(stop, None);
+        assert!(t.kernel.block.take().is_some(), "parked");
+        // The timer fires (the scheduler does this for parked threads) and
+        // the call runs again.
+        t.host.clock_ns += 6_000_000_000;
+        crate::itimer::expire(&mut t.proc, &mut t.thread, &mut t.host);
         let (r, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
         assert_eq!((r, stop), (Err(signal::ERESTARTNOHAND), None));
-        assert!(t.proc.sleep_offset_ns >= 4_000_000_000);
+        assert!(t.kernel.block.is_none());
         t.thread.cpu.x[10] = super::super::encode(r);
         assert_eq!(deliver(&mut t, Some((nr::RT_SIGSUSPEND, mask))), None);
         assert_eq!(t.thread.cpu.pc, HANDLER);
