@@ -221,6 +221,9 @@ impl Kernel {
                     self.kills.push((pid, sig));
                     continue;
                 }
+                if self.job_control(pid, sig) {
+                    continue;
+                }
                 let Some(p) = self.procs.get(&pid) else {
                     continue;
                 };
@@ -243,6 +246,53 @@ impl Kernel {
                 wake_for_signals(t);
             }
         }
+    }
+
+    /// Stops and continues (the default actions of SIGSTOP, SIGTSTP,
+    /// SIGTTIN, SIGTTOU; SIGCONT): true if the signal was consumed here.
+    fn job_control(&mut self, pid: i32, sig: i32) -> bool {
+        const SIGCONT: i32 = signal::SIGCONT;
+        let Some(p) = self.procs.get_mut(&pid) else {
+            return false;
+        };
+        let stop = match sig {
+            signal::SIGSTOP => true,
+            20..=22 => p.actions[sig as usize - 1].handler == signal::SIG_DFL,
+            _ => false,
+        };
+        let (ppid, uid) = (p.ppid, p.uid);
+        if stop {
+            if p.stopped.is_none() {
+                p.stopped = Some(sig);
+                p.stop_report = Some(sig);
+                self.notify_parent(ppid, pid, uid, 5, sig); // CLD_STOPPED
+            }
+            return true;
+        }
+        if sig == SIGCONT && p.stopped.take().is_some() {
+            p.stop_report = Some(SIGCONT);
+            self.notify_parent(ppid, pid, uid, 6, SIGCONT); // CLD_CONTINUED
+        }
+        false
+    }
+
+    /// SIGCHLD for a stop or continue (unless the parent set
+    /// `SA_NOCLDSTOP`), and a wake-up for its waits.
+    fn notify_parent(&mut self, ppid: i32, pid: i32, uid: u32, code: i32, sig: i32) {
+        const SA_NOCLDSTOP: u64 = 1;
+        let Some(pp) = self.procs.get(&ppid) else {
+            return;
+        };
+        if pp.actions[SIGCHLD as usize - 1].flags & SA_NOCLDSTOP == 0 {
+            self.signals
+                .push((ppid, SigInfo::child(pid, uid, code, sig)));
+        }
+        self.wake_child_waiters(ppid);
+    }
+
+    /// True if thread `t`'s process is stopped.
+    pub fn stopped(&self, t: &Thread) -> bool {
+        self.procs.get(&t.pid).is_some_and(|p| p.stopped.is_some())
     }
 
     fn keep_if_init(&mut self, p: Box<Process>) {

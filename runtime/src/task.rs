@@ -91,6 +91,11 @@ pub struct Process {
     pub children_instret: u64,
     /// Largest `ru_maxrss` (KiB) of the reaped children.
     pub children_maxrss_kib: u64,
+    /// Stopped by this signal (job control): no thread runs until SIGCONT.
+    pub stopped: Option<i32>,
+    /// A stop (`Some(sig)`) or continue (`Some(SIGCONT)`) not yet reported
+    /// to the parent's `wait4(WUNTRACED/WCONTINUED)`.
+    pub stop_report: Option<i32>,
     /// uid = euid = suid.
     pub uid: u32,
     /// gid = egid = sgid.
@@ -168,6 +173,8 @@ impl Process {
             did_exec: false,
             children_instret: 0,
             children_maxrss_kib: 0,
+            stopped: None,
+            stop_report: None,
             uid: GUEST_UID,
             gid: GUEST_UID,
             brk: Brk {

@@ -395,7 +395,7 @@ impl Vm {
 
     /// The next runnable thread after the one that ran last.
     fn next_runnable(&self) -> Option<i32> {
-        let ready = |t: &&Box<Thread>| t.wait.is_none();
+        let ready = |t: &&Box<Thread>| t.wait.is_none() && !self.k.stopped(t);
         self.k
             .threads
             .range(self.last_tid + 1..)

@@ -4,8 +4,8 @@
 //! reports it); with live matching children and no `WNOHANG` it parks the
 //! thread on [`Wait::Child`] and runs again when a child of this process
 //! changes state; with no matching child at all it is `ECHILD`.
-//! Stopped children (`WUNTRACED`/`WSTOPPED`) are never reported: job
-//! control stops are not modelled yet. CPU times in `rusage` are the
+//! Stops and continues of live children are reported with `WUNTRACED`
+//! (`WSTOPPED`) and `WCONTINUED` (see `Kernel::job_control`). CPU times in `rusage` are the
 //! child's retired instructions at a nominal 1 GHz.
 
 use super::{Args, Ctx, SysResult};
@@ -39,6 +39,32 @@ impl Which {
             Which::Group(g) => g == pgid,
         }
     }
+}
+
+/// A stop or continue report of a live child: `(pid, signal)`, the
+/// signal being SIGCONT for a continue.
+fn job_report(
+    ctx: &mut Ctx,
+    which: Which,
+    stops: bool,
+    conts: bool,
+    peek: bool,
+) -> Option<(i32, i32)> {
+    let me = ctx.proc.pid;
+    let p = ctx.kernel.procs.values_mut().find(|p| {
+        p.ppid == me
+            && which.matches(p.pid, p.pgid)
+            && match p.stop_report {
+                Some(crate::signal::SIGCONT) => conts,
+                Some(_) => stops,
+                None => false,
+            }
+    })?;
+    let sig = p.stop_report?;
+    if !peek {
+        p.stop_report = None;
+    }
+    Some((p.pid, sig))
 }
 
 /// Finds (and unless `peek`, reaps) a zombie child; `Ok(None)` if none has
@@ -96,6 +122,24 @@ pub fn wait4(ctx: &mut Ctx, a: &Args) -> SysResult {
         p if p < 0 => Which::Group(-p),
         p => Which::Pid(p),
     };
+    let report = job_report(
+        ctx,
+        which,
+        options & WUNTRACED != 0,
+        options & WCONTINUED != 0,
+        false,
+    );
+    if let Some((pid, sig)) = report {
+        let st: i32 = if sig == crate::signal::SIGCONT {
+            0xffff
+        } else {
+            (sig << 8) | 0x7f
+        };
+        if status != 0 {
+            ctx.put(status, &st.to_le_bytes())?;
+        }
+        return Ok(pid as u64);
+    }
     match find(ctx, which, false)? {
         Some(z) => {
             if status != 0 {
@@ -129,20 +173,37 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> SysResult {
         P_PGID if (id as i32) > 0 => Which::Group(id as i32),
         _ => return Err(Errno::EINVAL),
     };
+    let report = job_report(
+        ctx,
+        which,
+        options & WUNTRACED != 0,
+        options & WCONTINUED != 0,
+        options & WNOWAIT != 0,
+    );
+    if let Some((pid, sig)) = report {
+        if infop != 0 {
+            let code: i32 = if sig == crate::signal::SIGCONT { 6 } else { 5 };
+            let mut b = [0u8; 128];
+            b[0..4].copy_from_slice(&SIGCHLD.to_le_bytes());
+            b[8..12].copy_from_slice(&code.to_le_bytes());
+            b[16..20].copy_from_slice(&pid.to_le_bytes());
+            b[20..24].copy_from_slice(&ctx.proc.uid.to_le_bytes());
+            b[24..28].copy_from_slice(&sig.to_le_bytes());
+            ctx.put(infop, &b)?;
+        }
+        return Ok(0);
+    }
     if options & WEXITED == 0 {
-        // Only stops/continues asked for: none are ever reported.
-        return match find(ctx, which, true)? {
-            _ if options & WNOHANG != 0 => {
-                if infop != 0 {
-                    ctx.put(infop, &[0u8; 128])?;
-                }
-                Ok(0)
+        // Only stops/continues asked for, and none to report.
+        find(ctx, which, true)?;
+        if options & WNOHANG != 0 {
+            if infop != 0 {
+                ctx.put(infop, &[0u8; 128])?;
             }
-            _ => {
-                block(ctx, Wait::Child);
-                Ok(0)
-            }
-        };
+            return Ok(0);
+        }
+        block(ctx, Wait::Child);
+        return Ok(0);
     }
     match find(ctx, which, options & WNOWAIT != 0)? {
         Some(z) => {
