@@ -67,6 +67,8 @@ pub struct Kernel {
     pub exit_thread: Option<i32>,
     /// Signals to post once the caller is back in the tables: `(pid, info)`.
     pub signals: Vec<(i32, SigInfo)>,
+    /// Thread-directed signals to post then: `(tid, info)`.
+    pub thread_signals: Vec<(i32, SigInfo)>,
     /// Processes to kill once the caller is back in the tables.
     pub kills: Vec<(i32, i32)>,
     /// Order of futex waits.
@@ -100,6 +102,7 @@ impl Kernel {
             block: None,
             exit_thread: None,
             signals: Vec::new(),
+            thread_signals: Vec::new(),
             kills: Vec::new(),
             futex_seq: 0,
             dead_stats: Stats::default(),
@@ -205,9 +208,30 @@ impl Kernel {
         self.signals.push((pid, info));
     }
 
+    /// Queues signal `info` for thread `tid` (`tgkill`).
+    pub fn post_thread_signal(&mut self, tid: i32, info: SigInfo) {
+        self.thread_signals.push((tid, info));
+    }
+
     /// Posts queued signals and performs queued kills. Call with every
     /// process and thread back in the tables.
     pub fn settle(&mut self) {
+        for (tid, info) in std::mem::take(&mut self.thread_signals) {
+            let Some(t) = self.threads.get_mut(&tid) else {
+                continue;
+            };
+            let pid = t.pid;
+            let sig = info.signo();
+            // Stops, continues and SIGKILL act on the whole process.
+            if sig == SIGKILL || matches!(sig, signal::SIGSTOP | signal::SIGCONT | 20..=22) {
+                self.signals.push((pid, info));
+                continue;
+            }
+            if let Some(p) = self.procs.get(&pid) {
+                signal::post(p, t, info);
+                wake_for_signals(t);
+            }
+        }
         while !self.kills.is_empty() || !self.signals.is_empty() {
             for (pid, sig) in std::mem::take(&mut self.kills) {
                 if let Some(p) = self.procs.remove(&pid) {

@@ -315,11 +315,11 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> SysResult {
 /// `tkill(tid, sig)`.
 pub fn tkill(ctx: &mut Ctx, a: &Args) -> SysResult {
     if a[0] as i32 != ctx.thread.tid {
-        return Err(if (a[0] as i32) <= 0 {
-            Errno::EINVAL
-        } else {
-            Errno::ESRCH
-        });
+        if (a[0] as i32) <= 0 {
+            return Err(Errno::EINVAL);
+        }
+        // Another thread (kproc): queued through the kernel.
+        return crate::syscall::thread::tgkill_other(ctx, 0, a[0] as i32, a[1]);
     }
     send(ctx, a[1], SI_TKILL)
 }
@@ -330,7 +330,8 @@ pub fn tgkill(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     if a[0] as i32 != ctx.proc.pid || a[1] as i32 != ctx.thread.tid {
-        return Err(Errno::ESRCH);
+        // Another thread (kproc): queued through the kernel.
+        return crate::syscall::thread::tgkill_other(ctx, a[0] as i32, a[1] as i32, a[2]);
     }
     send(ctx, a[2], SI_TKILL)
 }

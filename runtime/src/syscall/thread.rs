@@ -222,3 +222,25 @@ pub fn kill_targets(ctx: &mut Ctx, pid: i32, sig: u64) -> Result<(bool, bool), E
     let in_group = group.is_some_and(|g| g == ctx.proc.pgid);
     Ok((!targets.is_empty() || zombie, in_group))
 }
+
+/// `tgkill(tgid, tid, sig)`/`tkill(tid, sig)` (`tgid` 0) for a thread other
+/// than the caller: queued for it through the kernel.
+pub fn tgkill_other(ctx: &mut Ctx, tgid: i32, tid: i32, sig: u64) -> SysResult {
+    if sig > crate::task::NSIG as u64 {
+        return Err(Errno::EINVAL);
+    }
+    let t = ctx.kernel.threads.get(&tid).ok_or(Errno::ESRCH)?;
+    if tgid != 0 && t.pid != tgid {
+        return Err(Errno::ESRCH);
+    }
+    if sig != 0 {
+        let info = SigInfo::user(
+            sig as i32,
+            crate::signal::SI_TKILL,
+            ctx.proc.pid,
+            ctx.proc.uid,
+        );
+        ctx.kernel.post_thread_signal(tid, info);
+    }
+    Ok(0)
+}
