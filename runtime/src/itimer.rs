@@ -69,12 +69,12 @@ pub fn expire(proc: &mut Process, thread: &mut Thread, host: &mut dyn Host) {
         if now < t.deadline {
             continue;
         }
-        proc.itimers.0[which].deadline = if t.interval == 0 {
-            0
-        } else {
-            // Missed periods collapse into one signal (Linux counts them as overruns).
-            let missed = (now - t.deadline) / t.interval;
-            t.deadline + (missed + 1) * t.interval
+        // Missed periods collapse into one signal (Linux counts them as overruns).
+        proc.itimers.0[which].deadline = match (now - t.deadline).checked_div(t.interval) {
+            None => 0, // one-shot
+            Some(missed) => t
+                .deadline
+                .saturating_add((missed + 1).saturating_mul(t.interval)),
         };
         signal::post(proc, thread, SigInfo::kernel(signal_of(which)));
     }

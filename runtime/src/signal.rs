@@ -245,6 +245,9 @@ pub struct ThreadSignals {
     /// The mask to restore after a temporary one (`rt_sigsuspend`): saved in
     /// the next handler frame, or restored when no handler runs.
     pub saved_mask: Option<u64>,
+    /// A parked syscall `(nr, orig_a0)` that [`interrupt_wait`] ended with an
+    /// `ERESTART*` code: the next [`deliver_pending`] applies the restart rules.
+    pub restart: Option<(u64, u64)>,
 }
 
 /// The disposition of `sig` in `proc`.
@@ -282,6 +285,30 @@ pub fn post(proc: &Process, thread: &mut Thread, info: SigInfo) {
     thread.sig.queue.push(info);
 }
 
+/// Posts a process-directed signal (`kill`) to one of `threads`, the
+/// process's live threads with the main thread first: the first that does
+/// not block it (Linux `complete_signal`), else the main thread, where it
+/// stays pending. Returns the index of the chosen thread (the caller wakes
+/// it if it is parked and [`interrupted`] now holds), or `None` when there
+/// are no threads or the signal was dropped as ignored.
+pub fn post_to_process(
+    proc: &Process,
+    threads: &mut [&mut Thread],
+    info: SigInfo,
+) -> Option<usize> {
+    let sig = info.signo();
+    if !(1..=NSIG as i32).contains(&sig) || threads.is_empty() {
+        return None;
+    }
+    let i = threads
+        .iter()
+        .position(|t| t.sigmask & bit(sig) == 0)
+        .unwrap_or(0);
+    let before = threads[i].sig.queue.len();
+    post(proc, threads[i], info);
+    (threads[i].sig.queue.len() > before || threads[i].pending & bit(sig) != 0).then_some(i)
+}
+
 /// Removes and returns the next pending signal among `allowed` (fault
 /// signals first, then the lowest number; arrival order within one number).
 pub fn dequeue(thread: &mut Thread, allowed: u64) -> Option<SigInfo> {
@@ -317,6 +344,22 @@ pub fn interrupted(thread: &Thread) -> bool {
     thread.pending & !thread.sigmask != 0
 }
 
+/// Ends the wait of a thread parked in a syscall because a signal arrived
+/// (SCHEDULER HOOK: call it when [`interrupted`] becomes true for a parked
+/// thread). The call then returns `code` (normally [`ERESTARTSYS`]; use
+/// [`ERESTARTNOHAND`] for calls Linux never restarts after a handler, like
+/// `rt_sigsuspend`, `ppoll`, `nanosleep`), and the next [`deliver_pending`]
+/// turns that into `EINTR` or a restart. `rewound` says the pc was already
+/// moved back to the `ecall` (a restarting wait).
+pub fn interrupt_wait(thread: &mut Thread, rewound: bool, code: Errno) {
+    let cpu = &mut thread.cpu;
+    if rewound {
+        cpu.pc = cpu.pc.wrapping_add(4);
+    }
+    thread.sig.restart = Some((cpu.x[17], cpu.x[10]));
+    cpu.x[10] = (-(code.0 as i64)) as u64;
+}
+
 /// A signal that ends the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fatal {
@@ -347,6 +390,7 @@ pub fn deliver_pending(
     if proc.itimers.armed() {
         crate::itimer::expire(proc, thread, host);
     }
+    let syscall = syscall.or(thread.sig.restart.take());
     let mut syscall = syscall.filter(|&(nr, _)| nr != NR_RT_SIGRETURN);
     let mut handled = false;
     while let Some(info) = dequeue(thread, !thread.sigmask) {
@@ -575,5 +619,48 @@ mod tests {
         assert_eq!(default_action(SIGTERM), DefaultAction::Terminate);
         assert_eq!(default_action(SIGCONT), DefaultAction::Continue);
         assert!(dumps_core(SIGSEGV) && !dumps_core(SIGKILL));
+    }
+
+    #[test]
+    fn process_signals_go_to_a_thread_that_does_not_block_them() {
+        use nanovm::mem::AddressSpace;
+        let p = Process::new(AddressSpace::new(), 0x1000, b"x");
+        let mut main = Thread::new(p.pid, 0);
+        let mut other = Thread::new(p.pid, 0);
+        other.tid += 1;
+        main.sigmask = bit(SIGUSR1);
+        let got = post_to_process(&p, &mut [&mut main, &mut other], SigInfo::kernel(SIGUSR1));
+        assert_eq!(got, Some(1));
+        assert!(interrupted(&other) && !interrupted(&main));
+        other.sigmask = bit(SIGUSR1);
+        let got = post_to_process(&p, &mut [&mut main, &mut other], SigInfo::kernel(SIGUSR2));
+        assert_eq!(got, Some(0));
+        // Ignored by default: dropped.
+        let got = post_to_process(&p, &mut [&mut main, &mut other], SigInfo::kernel(SIGCHLD));
+        assert_eq!(got, None);
+    }
+
+    #[test]
+    fn exec_resets_handlers_keeps_ignores_and_fork_clears_pending() {
+        use nanovm::mem::AddressSpace;
+        let mut p = Process::new(AddressSpace::new(), 0x1000, b"x");
+        let mut t = Thread::new(p.pid, 0);
+        p.actions[9] = SigAction {
+            handler: 0x4000,
+            flags: SA_SIGINFO,
+            mask: 3,
+        };
+        p.actions[12].handler = SIG_IGN;
+        t.sigmask = 1 << 9;
+        post(&p, &mut t, SigInfo::kernel(10));
+        t.altstack = (0x8000, 0, 0x4000);
+        on_exec(&mut p, &mut t);
+        assert_eq!(p.actions[9], SigAction::default());
+        assert_eq!(p.actions[12].handler, SIG_IGN);
+        assert_eq!(t.altstack.2, 0);
+        assert_eq!((t.sigmask, t.pending), (1 << 9, 1 << 9));
+        on_fork_child(&mut t);
+        assert_eq!((t.pending, t.sig.queue.len()), (0, 0));
+        assert_eq!(dequeue(&mut t, !0), None);
     }
 }

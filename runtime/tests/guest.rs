@@ -403,3 +403,13 @@ fn misaligned_amo_sigbus_reports_the_pc_like_linux() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), "code=1 si_addr=pc\n");
     assert_eq!(o.status, Ok(0));
 }
+
+#[test]
+fn stack_overflow_handled_on_the_alternate_stack() {
+    let o = same_as_qemu("sigoverflow", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"caught stack overflow\n");
+    assert_eq!(o.status, Ok(3));
+    let o = same_as_qemu("sigoverflow", Link::Static, &["plain"], &[], b"");
+    assert_eq!(o.stdout, b"");
+    assert_eq!(o.status, Err(11));
+}

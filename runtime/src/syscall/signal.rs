@@ -537,6 +537,36 @@ mod tests {
     }
 
     #[test]
+    fn interrupted_parked_call_restarts_or_fails_like_a_returning_one() {
+        for (flags, rewound, want_pc, want_a0) in [
+            (signal::SA_RESTART, true, 0x1000, 3u64),
+            (0, true, 0x1004, (-4i64) as u64),
+            (signal::SA_RESTART, false, 0x1000, 3),
+        ] {
+            let mut t = TestVm::new();
+            t.thread.cpu.x[2] = STACK_TOP;
+            handler(&mut t, 10, flags, 0);
+            // Parked in read(3, ...): a7 = 63, a0 = 3.
+            t.thread.cpu.x[17] = 63;
+            t.thread.cpu.x[10] = 3;
+            t.thread.cpu.pc = if rewound { 0x1000 } else { 0x1004 };
+            assert_eq!(t.call(nr::TGKILL, [1000, 1000, 10, 0, 0, 0]), Ok(0));
+            t.thread.cpu.x[10] = 3; // (the test's call above does not touch cpu)
+            assert!(signal::interrupted(&t.thread));
+            signal::interrupt_wait(&mut t.thread, rewound, signal::ERESTARTSYS);
+            assert_eq!(deliver(&mut t, None), None);
+            let frame = t.thread.cpu.x[2];
+            let saved_pc = t.proc.mem.load_u64(frame + crate::sigframe::GREGS).unwrap();
+            let saved_a0 = t
+                .proc
+                .mem
+                .load_u64(frame + crate::sigframe::GREGS + 80)
+                .unwrap();
+            assert_eq!((saved_pc, saved_a0), (want_pc, want_a0));
+        }
+    }
+
+    #[test]
     fn sigsuspend_wakes_on_the_timer_or_reports_deadlock() {
         let mut t = TestVm::new();
         let mask = t.data(&[0; 8]);
