@@ -413,3 +413,13 @@ fn stack_overflow_handled_on_the_alternate_stack() {
     assert_eq!(o.stdout, b"");
     assert_eq!(o.status, Err(11));
 }
+
+#[test]
+fn job_control_group_kill_thread_signals() {
+    let o = same_as_qemu("jobctl", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "stopped: 1 1 sig=19\ncontinued: 1 1\nterminated: 1 sig=15\nkill group: 0\n\
+         group killed: 2\npthread_kill: hits=1 right_thread=1\nsigchld: 1 status=4\n"
+    );
+}
