@@ -17,6 +17,21 @@ pub trait Host {
     fn random(&mut self, buf: &mut [u8]);
     /// One line of diagnostics (`--strace` output, warnings), without newline.
     fn log(&mut self, line: &str);
+    /// The contents of the host file `path`, for `execve` until programs
+    /// come from the guest file system; `Err(errno)` if unreadable. The
+    /// default has no files (`ENOENT`).
+    fn read_file(&mut self, path: &[u8]) -> Result<Vec<u8>, i32> {
+        let _ = path;
+        Err(crate::Errno::ENOENT.0)
+    }
+}
+
+/// Reads host file `path` (native builds), mapping failures to errnos.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_host_file(path: &[u8]) -> Result<Vec<u8>, i32> {
+    use std::os::unix::ffi::OsStrExt;
+    let p = std::path::Path::new(std::ffi::OsStr::from_bytes(path));
+    std::fs::read(p).map_err(io_errno)
 }
 
 /// A host that keeps everything in memory: stdin from a buffer, stdout,
@@ -98,6 +113,11 @@ impl Host for CaptureHost {
     fn log(&mut self, line: &str) {
         self.log.push(line.to_string());
     }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn read_file(&mut self, path: &[u8]) -> Result<Vec<u8>, i32> {
+        read_host_file(path)
+    }
 }
 
 /// The native host: the process's own stdin/stdout/stderr, the system
@@ -170,6 +190,10 @@ impl Host for StdHost {
         use std::io::Write;
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{line}");
+    }
+
+    fn read_file(&mut self, path: &[u8]) -> Result<Vec<u8>, i32> {
+        read_host_file(path)
     }
 }
 

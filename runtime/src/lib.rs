@@ -16,18 +16,22 @@
 //! ```
 //!
 //! Files: the guest sees the [`vfs`] through [`fsctx`] (an in-memory tree
-//! by default, or a host directory with `--root`).
+//! by default, or a host directory with `--root`). Processes and threads are
+//! scheduled by [`Vm`] over the [`kernel`]'s tables; blocking calls park
+//! threads ([`sched`]). Signals are delivered to handlers with the kernel's
+//! riscv64 signal frame ([`signal`]).
 //!
-//! Not yet: dynamic linking, processes, threads, signal delivery to handlers
-//! (dispositions are stored; see [`syscall::signal`]).
+//! Not yet: dynamic linking.
 
 pub mod elf;
 pub mod errno;
 pub mod fsctx;
 pub mod host;
 pub mod itimer;
+pub mod kernel;
 pub mod layout;
 pub mod loader;
+pub mod sched;
 pub mod sigframe;
 pub mod signal;
 pub mod stack;

@@ -8,12 +8,16 @@
 //!   compiled code), thread id, signal mask and pending set, and the
 //!   `set_tid_address`/`set_robust_list` bookkeeping.
 //!
-//! For now there is one process with one thread. Pids are chosen to look like
-//! an ordinary process started from a shell: pid = tid = [`GUEST_PID`], parent
-//! [`GUEST_PPID`], user and group [`GUEST_UID`] (an unprivileged user, so
-//! `AT_SECURE` is 0 and privileged calls fail with `EPERM` as they would).
+//! The [`Kernel`](crate::kernel::Kernel) keeps the tables of both. Ids are
+//! chosen to look like an ordinary session started from a shell: the first
+//! process gets pid = tid = [`GUEST_PID`] with parent [`GUEST_PPID`], later
+//! ones count up from there; user and group are [`GUEST_UID`] (an
+//! unprivileged user, so `AT_SECURE` is 0 and privileged calls fail with
+//! `EPERM` as they would).
 
+use crate::sched::Wait;
 use nanovm::cpu::Cpu;
+use nanovm::interp::Interp;
 use nanovm::mem::AddressSpace;
 
 /// The guest process id (and its main thread's id).
@@ -65,10 +69,33 @@ pub struct Brk {
 pub struct Process {
     /// Guest memory.
     pub mem: AddressSpace,
+    /// The interpreter's block cache for `mem`: one per address space, it
+    /// travels with `mem` (a vfork child borrows both from its parent).
+    pub interp: Interp,
     /// Process id.
     pub pid: i32,
     /// Parent process id.
     pub ppid: i32,
+    /// Process group id.
+    pub pgid: i32,
+    /// Session id.
+    pub sid: i32,
+    /// Signal sent to the parent at exit (`SIGCHLD`, or 0 for none).
+    pub exit_signal: i32,
+    /// While a vfork child runs on its parent's memory: the parent's pid and
+    /// the tid of the parent thread waiting for the exec or exit.
+    pub vfork_parent: Option<(i32, i32)>,
+    /// True once the process has called `execve` (`setpgid` on it then fails).
+    pub did_exec: bool,
+    /// Instructions retired by reaped children (`RUSAGE_CHILDREN`).
+    pub children_instret: u64,
+    /// Largest `ru_maxrss` (KiB) of the reaped children.
+    pub children_maxrss_kib: u64,
+    /// Stopped by this signal (job control): no thread runs until SIGCONT.
+    pub stopped: Option<i32>,
+    /// A stop (`Some(sig)`) or continue (`Some(SIGCONT)`) not yet reported
+    /// to the parent's `wait4(WUNTRACED/WCONTINUED)`.
+    pub stop_report: Option<i32>,
     /// uid = euid = suid.
     pub uid: u32,
     /// gid = egid = sgid.
@@ -136,8 +163,18 @@ impl Process {
         let name = comm.rsplit(|&b| b == b'/').next().unwrap_or(comm);
         Process {
             mem,
+            interp: Interp::new(),
             pid: GUEST_PID,
             ppid: GUEST_PPID,
+            pgid: GUEST_PID,
+            sid: GUEST_PID,
+            exit_signal: crate::signal::SIGCHLD,
+            vfork_parent: None,
+            did_exec: false,
+            children_instret: 0,
+            children_maxrss_kib: 0,
+            stopped: None,
+            stop_report: None,
             uid: GUEST_UID,
             gid: GUEST_UID,
             brk: Brk {
@@ -163,6 +200,13 @@ pub struct Thread {
     pub cpu: Box<Cpu>,
     /// Thread id.
     pub tid: i32,
+    /// Id of the thread group (process) it belongs to.
+    pub pid: i32,
+    /// What the thread is parked on, if it is blocked in a syscall.
+    pub wait: Option<Wait>,
+    /// Woken from a restarting wait: its syscall runs again before signals
+    /// are delivered.
+    pub rerun: bool,
     /// Blocked signals (bit `sig - 1`).
     pub sigmask: u64,
     /// Signals sent while blocked (bit `sig - 1`).
@@ -183,6 +227,9 @@ impl Thread {
         Thread {
             cpu: Box::new(Cpu::new(pc)),
             tid: pid,
+            pid,
+            wait: None,
+            rerun: false,
             sigmask: 0,
             pending: 0,
             clear_child_tid: 0,
@@ -190,5 +237,42 @@ impl Thread {
             altstack: (0, 2, 0), // SS_DISABLE
             sig: Default::default(),
         }
+    }
+}
+
+impl Process {
+    /// The child of a `fork`/`vfork`: a copy of this process's state around
+    /// `mem`, with pid `pid` and this process as parent.
+    pub fn fork_child(&self, mem: AddressSpace, pid: i32) -> Process {
+        let mut c = Process::new(mem, self.brk.start, b"");
+        c.pid = pid;
+        c.ppid = self.pid;
+        c.pgid = self.pgid;
+        c.sid = self.sid;
+        c.uid = self.uid;
+        c.gid = self.gid;
+        c.brk = self.brk;
+        c.actions = self.actions;
+        c.rlimits = self.rlimits;
+        c.stdio_open = self.stdio_open;
+        c.umask = self.umask;
+        c.comm = self.comm.clone();
+        c.sleep_offset_ns = self.sleep_offset_ns;
+        c.memory_limit = self.memory_limit;
+        c.fs = self.fs.clone_for_fork();
+        c
+    }
+}
+
+impl Thread {
+    /// A new thread `tid` of process `pid` continuing from `cpu`'s state
+    /// (the signal mask is inherited, nothing is pending).
+    pub fn clone_from(&self, tid: i32, pid: i32) -> Thread {
+        let mut t = Thread::new(pid, self.cpu.pc);
+        *t.cpu = (*self.cpu).clone();
+        t.cpu.reservation = nanovm::cpu::NO_RESERVATION;
+        t.tid = tid;
+        t.sigmask = self.sigmask;
+        t
     }
 }

@@ -1,19 +1,25 @@
-//! [`Vm`]: one guest program from ELF bytes to exit status. Loads the
-//! program (ELF validation, segments, stack), then runs the interpreter in
-//! budgeted slices, answering `ecall`s from the syscall table and turning
-//! faults into the signals Linux would send.
+//! [`Vm`]: one guest program from ELF bytes to exit status, with all the
+//! processes and threads it creates. Loads the program (ELF validation,
+//! segments, stack), then schedules the threads of the [`Kernel`] round
+//! robin in slices of [`SLICE`] instructions, answering `ecall`s from the
+//! syscall table, parking threads in blocking calls ([`crate::sched`]) and
+//! turning faults into the signals Linux would send. It never blocks the
+//! host: with every thread parked it returns [`RunState::Idle`].
 
 use crate::elf::{self, ElfError};
 use crate::host::Host;
+use crate::kernel::{complete, restart, wake_for_signals, Kernel};
 use crate::layout;
 use crate::loader;
+use crate::sched::{Wait, SLICE};
 use crate::signal::{self, SigInfo, SIGBUS, SIGILL, SIGSEGV, SIGTRAP};
 use crate::stack::{self, AuxInfo, StackError};
 use crate::syscall::{self, strace, table, Ctx};
-use crate::task::{Process, Thread};
+use crate::task::{Process, Thread, GUEST_UID};
 use crate::Errno;
 use core::fmt;
-use nanovm::interp::{Exit, Interp};
+use nanovm::cpu::NO_RESERVATION;
+use nanovm::interp::Exit;
 use nanovm::mem::{AddressSpace, FaultKind, Perms};
 
 /// How to run a program.
@@ -40,6 +46,14 @@ pub enum RunState {
     Exited(i32),
     /// The program was killed by this signal.
     Killed(i32),
+    /// Every thread is parked: call [`Vm::run`] again once the host's
+    /// monotonic clock ([`Host::monotonic_ns`]) reaches `until` (sooner is
+    /// harmless). `None` never occurs yet (it will mean: when host input
+    /// arrives).
+    Idle {
+        /// Host monotonic deadline in nanoseconds.
+        until: Option<u64>,
+    },
 }
 
 /// Why a program could not be loaded. Displays as one line.
@@ -137,12 +151,12 @@ impl fmt::Display for KillInfo {
 
 /// Kill note when guest memory runs out.
 const OOM: &str = "out of guest memory";
+/// Kill note when every thread waits for something that cannot happen.
+const DEADLOCK: &str = "deadlock: every thread is blocked with nothing to wake it";
 
-/// A loaded guest program.
+/// A loaded guest program: the kernel's tables plus the scheduler's state.
 pub struct Vm {
-    proc: Process,
-    thread: Thread,
-    interp: Interp,
+    k: Kernel,
     state: RunState,
     strace: bool,
     /// Where AT_RANDOM's bytes go; filled from the host at the first run.
@@ -151,6 +165,23 @@ pub struct Vm {
     reported: Vec<u64>,
     syscalls: u64,
     kill: Option<KillInfo>,
+    /// The thread that ran last (round robin continues after it).
+    last_tid: i32,
+    /// The first thread's registers once it has exited.
+    init_cpu: Option<Box<nanovm::cpu::Cpu>>,
+    /// How the calling process ended, set by a syscall that ended it.
+    pending_end: Option<(RunState, Option<&'static str>)>,
+}
+
+/// How a process ended: state, fault address, note.
+type End = (RunState, Option<u64>, Option<&'static str>);
+
+/// What one syscall did to its thread.
+enum After {
+    /// Keep running.
+    Continue,
+    /// The thread parked, exited or its process ended: switch.
+    Switch,
 }
 
 impl Vm {
@@ -176,203 +207,400 @@ impl Vm {
         opts: &Options,
         fs: crate::fsctx::FsCtx,
     ) -> Result<Vm, LoadError> {
-        let file = elf::parse(bytes)?;
         let mut mem = AddressSpace::new();
         if let Some(limit) = opts.memory_limit {
             mem.set_limit(limit);
         }
-        mem.set_mmap_top(layout::MMAP_TOP);
-        let img =
-            loader::load(&mut mem, &file, bytes).map_err(|e| LoadError::Map { addr: e.addr })?;
-        let stack_perms = if img.exec_stack {
-            Perms::RWX
-        } else {
-            Perms::RW
-        };
-        mem.map_fixed(layout::STACK_BOTTOM, layout::STACK_SIZE, stack_perms)
-            .map_err(|_| LoadError::OutOfMemory)?;
         let execfn = if opts.exe_name.is_empty() {
             argv.first().cloned().unwrap_or_default()
         } else {
             opts.exe_name.clone()
         };
+        let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
         proc.memory_limit = opts.memory_limit;
         proc.fs = fs;
-        let aux = AuxInfo {
-            phdr: img.phdr,
-            phnum: img.phnum,
-            entry: img.entry,
-            uid: proc.uid as u64,
-            gid: proc.gid as u64,
-        };
-        let st = stack::build(&mut proc.mem, layout::STACK_TOP, argv, envp, &execfn, &aux)
-            .map_err(|e| match e {
-                StackError::TooBig => LoadError::ArgsTooLong,
-                StackError::Fault(_) => LoadError::OutOfMemory,
-            })?;
-        let mut thread = Thread::new(proc.pid, img.entry);
-        thread.cpu.x[2] = st.sp;
+        let mut k = Kernel::new();
+        k.host_exec = opts.fs.root.is_none();
+        let pid = k.alloc_id();
+        proc.pid = pid;
+        proc.pgid = pid;
+        proc.sid = pid;
+        k.init_pid = pid;
+        let mut thread = Thread::new(pid, img.entry);
+        thread.cpu.x[2] = img.sp;
+        k.procs.insert(pid, Box::new(proc));
+        k.threads.insert(pid, Box::new(thread));
         Ok(Vm {
-            proc,
-            thread,
-            interp: Interp::new(),
+            k,
             state: RunState::Running,
             strace: opts.strace,
-            random_pending: Some(st.random),
+            random_pending: Some(img.random),
             reported: Vec::new(),
             syscalls: 0,
             kill: None,
+            last_tid: pid,
+            init_cpu: None,
+            pending_end: None,
         })
     }
 
-    /// Runs about `budget` instructions (whole blocks), or until the program
-    /// exits or is killed. Returns at once if it already has.
+    /// Runs about `budget` instructions (whole blocks) over all runnable
+    /// threads, round robin in slices of [`SLICE`]. Returns `Running` when
+    /// the budget is spent, `Idle` when every thread is parked (call again
+    /// after the deadline, if any), or the end of the first process.
     pub fn run(&mut self, host: &mut dyn Host, budget: u64) -> RunState {
-        if self.state != RunState::Running {
+        if matches!(self.state, RunState::Exited(_) | RunState::Killed(_)) {
             return self.state;
         }
-        let state = self.run_slice(host, budget);
+        self.state = RunState::Running;
+        let state = self.run_slices(host, budget);
         if self.strace {
             // strace's closing line.
             match state {
                 RunState::Exited(c) => host.log(&format!("+++ exited with {c} +++")),
                 RunState::Killed(s) => host.log(&format!("+++ killed by {} +++", signal::name(s))),
-                RunState::Running => {}
+                RunState::Running | RunState::Idle { .. } => {}
             }
         }
         state
     }
 
-    fn run_slice(&mut self, host: &mut dyn Host, budget: u64) -> RunState {
+    fn run_slices(&mut self, host: &mut dyn Host, budget: u64) -> RunState {
         if let Some(addr) = self.random_pending.take() {
             let mut r = [0u8; 16];
             host.random(&mut r);
-            if self.proc.mem.write_bytes_unchecked(addr, &r).is_err() {
-                self.die(SIGSEGV, Some(addr));
-                return self.state;
+            let init = self.k.init_pid;
+            if let Some(p) = self.k.procs.get_mut(&init) {
+                if p.mem.write_bytes_unchecked(addr, &r).is_err() {
+                    self.kill_process(init, SIGSEGV, Some(addr), None);
+                }
             }
         }
         let mut left = budget;
         loop {
-            if self.deliver_signals(host, None) {
-                return self.state;
+            if let Some(s) = self.finished() {
+                return s;
             }
-            let before = self.thread.cpu.instret;
-            let exit = self
-                .interp
-                .run(&mut self.thread.cpu, &mut self.proc.mem, left.max(1));
-            left = left.saturating_sub(self.thread.cpu.instret - before);
-            match exit {
-                Exit::Ecall => {
-                    let (nr, orig_a0) = (self.thread.cpu.x[17], self.thread.cpu.x[10]);
-                    self.syscall(host);
-                    if self.state == RunState::Running {
-                        self.deliver_signals(host, Some((nr, orig_a0)));
-                    }
-                    if self.state != RunState::Running || left == 0 {
-                        return self.state;
-                    }
+            self.wake_timers(host);
+            let Some(tid) = self.next_runnable() else {
+                let until = self.next_deadline();
+                if until.is_some() {
+                    self.state = RunState::Idle { until };
+                    return self.state;
                 }
-                Exit::Budget => return self.state,
-                Exit::Fault { pc, fault } => {
-                    let info = match fault.kind {
-                        // Linux reports the AMO's pc (traps.c: do_trap_error(.., epc)).
-                        FaultKind::Misaligned => SigInfo::fault(SIGBUS, signal::BUS_ADRALN, pc),
-                        // What the Linux OOM killer does.
-                        FaultKind::OutOfMemory => {
-                            self.die_note(signal::SIGKILL, OOM);
-                            return self.state;
-                        }
-                        FaultKind::Unmapped => {
-                            SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr)
-                        }
-                        FaultKind::Protection => {
-                            SigInfo::fault(SIGSEGV, signal::SEGV_ACCERR, fault.addr)
-                        }
-                    };
-                    if self.fault(host, info) {
-                        return self.state;
-                    }
+                let init = self.k.init_pid;
+                self.kill_process(init, signal::SIGKILL, None, Some(DEADLOCK));
+                // Nothing else may run either: every thread is parked forever.
+                for pid in self.k.procs.keys().copied().collect::<Vec<_>>() {
+                    self.kill_process(pid, signal::SIGKILL, None, None);
                 }
-                Exit::Illegal { pc, .. } => {
-                    if self.fault(host, SigInfo::fault(SIGILL, signal::ILL_ILLOPC, pc)) {
-                        return self.state;
-                    }
+                continue;
+            };
+            let slice = left.clamp(1, SLICE);
+            let used = self.run_thread(host, tid, slice);
+            left = left.saturating_sub(used);
+            if left == 0 {
+                if let Some(s) = self.finished() {
+                    return s;
                 }
-                Exit::Ebreak => {
-                    let pc = self.thread.cpu.pc;
-                    if self.fault(host, SigInfo::fault(SIGTRAP, signal::TRAP_BRKPT, pc)) {
-                        return self.state;
+                return RunState::Running;
+            }
+        }
+    }
+
+    /// The end state, once the first process has ended.
+    fn finished(&mut self) -> Option<RunState> {
+        let s = self.k.init_status()?;
+        self.state = s;
+        Some(s)
+    }
+
+    /// Completes sleeps and timed waits whose deadline has passed, and
+    /// fires the interval timers of processes whose threads are parked.
+    fn wake_timers(&mut self, host: &mut dyn Host) {
+        let timed = self
+            .k
+            .threads
+            .values()
+            .any(|t| t.wait.and_then(|w| w.deadline()).is_some())
+            || self.k.procs.values().any(|p| p.itimers.armed());
+        if !timed {
+            return;
+        }
+        let now = host.monotonic_ns();
+        for t in self.k.threads.values_mut() {
+            let Some(w) = t.wait else { continue };
+            if w.deadline().is_some_and(|d| d <= now) {
+                match w {
+                    Wait::Sleep { .. } => complete(t, 0),
+                    Wait::Futex { .. } => complete(t, syscall::encode(Err(Errno::ETIMEDOUT))),
+                    Wait::Signal { .. } => complete(t, syscall::encode(Err(Errno::EAGAIN))),
+                    Wait::SigWait { .. } => {
+                        t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                        complete(t, syscall::encode(Err(Errno::EAGAIN)));
                     }
+                    // Restarted: the handler sees the deadline passed.
+                    _ => restart(t),
+                }
+            }
+        }
+        // Interval timers of parked processes (running ones fire their own
+        // in `signal::deliver_pending`).
+        for p in self.k.procs.values_mut() {
+            if !p.itimers.armed() {
+                continue;
+            }
+            let pid = p.pid;
+            let parked = self
+                .k
+                .threads
+                .values()
+                .filter(|t| t.pid == pid)
+                .all(|t| t.wait.is_some());
+            if !parked {
+                continue;
+            }
+            let tid = match self.k.threads.contains_key(&pid) {
+                true => Some(pid),
+                false => self
+                    .k
+                    .threads
+                    .values()
+                    .find(|t| t.pid == pid)
+                    .map(|t| t.tid),
+            };
+            if let Some(t) = tid.and_then(|tid| self.k.threads.get_mut(&tid)) {
+                let before = t.pending;
+                crate::itimer::expire(p, t, host);
+                if t.pending != before {
+                    wake_for_signals(t);
                 }
             }
         }
     }
 
-    /// Signal hook: delivers pending signals (see `signal::deliver_pending`);
-    /// true when one killed the program.
-    fn deliver_signals(&mut self, host: &mut dyn Host, syscall: Option<(u64, u64)>) -> bool {
-        let fatal = signal::deliver_pending(&mut self.proc, &mut self.thread, host, syscall);
-        fatal.map(|f| self.die(f.sig, f.addr)).is_some()
-    }
-
-    /// Signal hook for a synchronous fault; true when it killed the program.
-    fn fault(&mut self, host: &mut dyn Host, info: SigInfo) -> bool {
-        let fatal = signal::force_fault(&mut self.proc, &mut self.thread, host, info);
-        fatal.map(|f| self.die(f.sig, f.addr)).is_some()
-    }
-
-    fn die(&mut self, signal: i32, addr: Option<u64>) {
-        self.state = RunState::Killed(signal);
-        self.kill = Some(KillInfo {
-            signal,
-            addr,
-            note: None,
+    /// The earliest host monotonic time at which a parked thread may wake.
+    fn next_deadline(&self) -> Option<u64> {
+        let waits = self
+            .k
+            .threads
+            .values()
+            .filter_map(|t| t.wait.and_then(|w| w.deadline()));
+        let timers = self.k.procs.values().filter_map(|p| {
+            crate::itimer::next_real(p).map(|d| d.saturating_sub(p.sleep_offset_ns))
         });
+        waits.chain(timers).min()
     }
 
-    fn die_note(&mut self, signal: i32, note: &'static str) {
-        self.state = RunState::Killed(signal);
-        self.kill = Some(KillInfo {
-            signal,
-            addr: None,
-            note: Some(note),
-        });
+    /// The next runnable thread after the one that ran last.
+    fn next_runnable(&self) -> Option<i32> {
+        let ready = |t: &&Box<Thread>| t.wait.is_none() && !self.k.stopped(t);
+        self.k
+            .threads
+            .range(self.last_tid + 1..)
+            .map(|(_, t)| t)
+            .find(ready)
+            .or_else(|| self.k.threads.values().find(ready))
+            .map(|t| t.tid)
     }
 
-    fn syscall(&mut self, host: &mut dyn Host) {
+    /// Runs thread `tid` for about `slice` instructions; returns how many
+    /// it retired.
+    fn run_thread(&mut self, host: &mut dyn Host, tid: i32, slice: u64) -> u64 {
+        let Some(mut t) = self.k.threads.remove(&tid) else {
+            return 0;
+        };
+        let Some(mut p) = self.k.procs.remove(&t.pid) else {
+            return 0;
+        };
+        if tid != self.last_tid {
+            // A reservation never survives a context switch.
+            t.cpu.reservation = NO_RESERVATION;
+            self.last_tid = tid;
+        }
+        let start = t.cpu.instret;
+        let mut left = slice;
+        let mut end: Option<End> = None;
+        let mut thread_gone = false;
+        // Signals due before the thread resumes user code (after the
+        // syscall it re-runs, if woken from a restarting wait).
+        let rerun = std::mem::take(&mut t.rerun);
+        let due = match rerun {
+            true => None,
+            false => signal::deliver_pending(&mut p, &mut t, host, None),
+        };
+        if let Some(f) = due {
+            end = Some((RunState::Killed(f.sig), f.addr, None));
+        }
+        while end.is_none() {
+            let before = t.cpu.instret;
+            let exit = p.interp.run(&mut t.cpu, &mut p.mem, left.max(1));
+            left = left.saturating_sub(t.cpu.instret - before);
+            let info = match exit {
+                Exit::Ecall => {
+                    let sc = (t.cpu.x[17], t.cpu.x[10]);
+                    match self.syscall(host, &mut p, &mut t) {
+                        Ok(After::Continue) => {
+                            if let Some(f) = signal::deliver_pending(&mut p, &mut t, host, Some(sc))
+                            {
+                                end = Some((RunState::Killed(f.sig), f.addr, None));
+                            }
+                            if left > 0 {
+                                continue;
+                            }
+                            break;
+                        }
+                        Ok(After::Switch) => break,
+                        Err(Some(code)) => {
+                            thread_gone = true;
+                            end = self.thread_exit(&mut p, &t, code);
+                            break;
+                        }
+                        Err(None) => {
+                            end = self.pending_end.take().map(|(s, n)| (s, None, n));
+                            break;
+                        }
+                    }
+                }
+                Exit::Budget => break,
+                Exit::Fault { pc, fault } => match fault.kind {
+                    // Linux reports the AMO's pc (traps.c: do_trap_error(.., epc)).
+                    FaultKind::Misaligned => SigInfo::fault(SIGBUS, signal::BUS_ADRALN, pc),
+                    // What the Linux OOM killer does.
+                    FaultKind::OutOfMemory => {
+                        end = Some((RunState::Killed(signal::SIGKILL), None, Some(OOM)));
+                        break;
+                    }
+                    FaultKind::Unmapped => SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr),
+                    FaultKind::Protection => {
+                        SigInfo::fault(SIGSEGV, signal::SEGV_ACCERR, fault.addr)
+                    }
+                },
+                Exit::Illegal { pc, .. } => SigInfo::fault(SIGILL, signal::ILL_ILLOPC, pc),
+                Exit::Ebreak => SigInfo::fault(SIGTRAP, signal::TRAP_BRKPT, t.cpu.pc),
+            };
+            // A synchronous fault: a handler frame, or death.
+            if let Some(f) = signal::force_fault(&mut p, &mut t, host, info) {
+                end = Some((RunState::Killed(f.sig), f.addr, None));
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        let used = t.cpu.instret - start;
+        if thread_gone && end.is_none() {
+            self.k.dead_instret += t.cpu.instret;
+            self.stash_init_cpu(t);
+            self.k.procs.insert(p.pid, p);
+            self.k.settle();
+            return used;
+        }
+        match end {
+            Some((state, addr, note)) => {
+                self.k.dead_instret += t.cpu.instret;
+                self.stash_init_cpu(t);
+                if p.pid == self.k.init_pid {
+                    if let RunState::Killed(signal) = state {
+                        self.kill = Some(KillInfo { signal, addr, note });
+                    }
+                }
+                let p = self.k.exit_process(p, state);
+                self.keep_if_init(p);
+            }
+            None => {
+                self.k.threads.insert(t.tid, t);
+                self.k.procs.insert(p.pid, p);
+            }
+        }
+        self.k.settle();
+        used
+    }
+
+    /// Ends thread `t` of `p` with `code` (`exit`): clears and wakes its
+    /// `clear_child_tid` word; the last thread ends the process.
+    fn thread_exit(&mut self, p: &mut Process, t: &Thread, code: i32) -> Option<End> {
+        let addr = t.clear_child_tid;
+        if addr != 0 && p.mem.write_bytes(addr, &0u32.to_le_bytes()).is_ok() {
+            self.k.futex_wake(p.pid, addr, 1, u32::MAX);
+        }
+        (!self.k.has_other_threads(p.pid)).then_some((RunState::Exited(code & 0xff), None, None))
+    }
+
+    fn stash_init_cpu(&mut self, t: Box<Thread>) {
+        if t.tid == self.k.init_pid {
+            self.init_cpu = Some(t.cpu);
+        }
+    }
+
+    fn keep_if_init(&mut self, p: Box<Process>) {
+        if p.pid == self.k.init_pid {
+            self.k.init_done = Some(p);
+        }
+    }
+
+    /// Kills process `pid` (in the tables) with `sig`.
+    fn kill_process(&mut self, pid: i32, sig: i32, addr: Option<u64>, note: Option<&'static str>) {
+        if let Some(p) = self.k.procs.remove(&pid) {
+            if pid == self.k.init_pid {
+                self.kill = Some(KillInfo {
+                    signal: sig,
+                    addr,
+                    note,
+                });
+                if let Some(t) = self.k.threads.remove(&pid) {
+                    self.stash_init_cpu(t);
+                }
+            }
+            let p = self.k.exit_process(p, RunState::Killed(sig));
+            self.keep_if_init(p);
+        }
+    }
+
+    /// Runs the syscall `t` stopped at. `Err(Some(code))`: the thread
+    /// exited; `Err(None)`: the process ended (recorded by the caller
+    /// through the returned stop).
+    fn syscall(
+        &mut self,
+        host: &mut dyn Host,
+        p: &mut Box<Process>,
+        t: &mut Box<Thread>,
+    ) -> Result<After, Option<i32>> {
         self.syscalls += 1;
-        let x = &self.thread.cpu.x;
+        let x = &t.cpu.x;
         let nr = x[17];
         let args = [x[10], x[11], x[12], x[13], x[14], x[15]];
         let mut ctx = Ctx {
-            proc: &mut self.proc,
-            thread: &mut self.thread,
+            proc: p,
+            thread: t,
             host,
             stop: None,
             code_changed: false,
             note: None,
+            kernel: &mut self.k,
         };
         let res = syscall::dispatch(&mut ctx, nr, &args);
         let (stop, code_changed, note) = (ctx.stop, ctx.code_changed, ctx.note);
+        let block = self.k.block.take();
+        let exit_thread = self.k.exit_thread.take();
         if self.strace {
             let line = match table::lookup(nr) {
-                Some(s) => strace::format(&mut self.proc.mem, s.name, &args, s.args, s.ret, res),
+                Some(s) => strace::format(&mut p.mem, s.name, &args, s.args, s.ret, res),
                 None => {
                     let name = format!("syscall_{nr}");
                     let spec = [strace::Arg::X; 6];
-                    strace::format(
-                        &mut self.proc.mem,
-                        &name,
-                        &args,
-                        &spec,
-                        strace::Ret::Dec,
-                        res,
-                    )
+                    strace::format(&mut p.mem, &name, &args, &spec, strace::Ret::Dec, res)
                 }
             };
-            host.log(&line);
+            let line = match block {
+                Some(_) => format!("{line} <blocked>"),
+                None => line,
+            };
+            if t.tid == self.k.init_pid {
+                host.log(&line);
+            } else {
+                host.log(&format!("[pid {}] {line}", t.tid));
+            }
             if res == Err(Errno::ENOSYS)
                 && table::lookup(nr).is_none()
                 && !self.reported.contains(&nr)
@@ -384,16 +612,28 @@ impl Vm {
             }
         }
         if code_changed {
-            self.interp.flush();
+            p.interp.flush();
         }
         match stop {
-            Some(RunState::Killed(sig)) => match note {
-                Some(n) => self.die_note(sig, n),
-                None => self.die(sig, None),
-            },
-            Some(s) => self.state = s,
-            None => self.thread.cpu.x[10] = syscall::encode(res),
+            Some(state) => {
+                self.pending_end = Some((state, note));
+                return Err(None);
+            }
+            None => {}
         }
+        if let Some(code) = exit_thread {
+            return Err(Some(code));
+        }
+        if let Some(w) = block {
+            if w.restarts() {
+                // Back to the ecall: the call runs again on wake-up.
+                t.cpu.pc = t.cpu.pc.wrapping_sub(4);
+            }
+            t.wait = Some(w);
+            return Ok(After::Switch);
+        }
+        t.cpu.x[10] = syscall::encode(res);
+        Ok(After::Continue)
     }
 
     /// The current state.
@@ -406,26 +646,106 @@ impl Vm {
         self.kill
     }
 
-    /// Run counters.
+    /// Run counters (all processes and threads).
     pub fn stats(&self) -> VmStats {
-        let s = self.interp.stats();
+        let mut s = self.k.dead_stats;
+        for p in self.k.procs.values() {
+            let ps = p.interp.stats();
+            s.blocks_built += ps.blocks_built;
+            s.block_runs += ps.block_runs;
+        }
+        let live: u64 = self.k.threads.values().map(|t| t.cpu.instret).sum();
         VmStats {
-            instructions: self.thread.cpu.instret,
+            instructions: self.k.dead_instret + live,
             syscalls: self.syscalls,
             blocks_built: s.blocks_built,
             block_runs: s.block_runs,
         }
     }
 
-    /// The main thread's registers.
+    /// The first thread's registers.
     pub fn cpu(&self) -> &nanovm::cpu::Cpu {
-        &self.thread.cpu
+        match self.k.threads.get(&self.k.init_pid) {
+            Some(t) => &t.cpu,
+            None => self
+                .init_cpu
+                .as_deref()
+                .expect("the first thread's registers are kept when it exits"),
+        }
     }
 
-    /// Guest memory.
+    /// The first process's memory.
     pub fn memory(&mut self) -> &mut AddressSpace {
-        &mut self.proc.mem
+        let init = self.k.init_pid;
+        match self.k.procs.get_mut(&init) {
+            Some(p) => &mut p.mem,
+            None => {
+                &mut self
+                    .k
+                    .init_done
+                    .as_mut()
+                    .expect("the first process is kept")
+                    .mem
+            }
+        }
     }
+
+    /// The kernel's tables (processes, threads, zombies).
+    pub fn kernel(&self) -> &Kernel {
+        &self.k
+    }
+}
+
+/// Where a freshly loaded image starts.
+pub struct Image {
+    /// Entry point.
+    pub entry: u64,
+    /// Initial stack pointer.
+    pub sp: u64,
+    /// Initial program break.
+    pub brk: u64,
+    /// Address of the 16 `AT_RANDOM` bytes (to fill from the host).
+    pub random: u64,
+}
+
+/// Loads ELF `bytes` into the empty space `mem` with its stack, arguments
+/// and environment (shared by the first load and `execve`).
+pub fn load_image(
+    mem: &mut AddressSpace,
+    bytes: &[u8],
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+    execfn: &[u8],
+    uid: u32,
+) -> Result<Image, LoadError> {
+    let file = elf::parse(bytes)?;
+    mem.set_mmap_top(layout::MMAP_TOP);
+    let img = loader::load(mem, &file, bytes).map_err(|e| LoadError::Map { addr: e.addr })?;
+    let stack_perms = if img.exec_stack {
+        Perms::RWX
+    } else {
+        Perms::RW
+    };
+    mem.map_fixed(layout::STACK_BOTTOM, layout::STACK_SIZE, stack_perms)
+        .map_err(|_| LoadError::OutOfMemory)?;
+    let aux = AuxInfo {
+        phdr: img.phdr,
+        phnum: img.phnum,
+        entry: img.entry,
+        uid: uid as u64,
+        gid: uid as u64,
+    };
+    let st =
+        stack::build(mem, layout::STACK_TOP, argv, envp, execfn, &aux).map_err(|e| match e {
+            StackError::TooBig => LoadError::ArgsTooLong,
+            StackError::Fault(_) => LoadError::OutOfMemory,
+        })?;
+    Ok(Image {
+        entry: img.entry,
+        sp: st.sp,
+        brk: img.brk,
+        random: st.random,
+    })
 }
 
 #[cfg(test)]

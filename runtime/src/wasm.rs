@@ -86,6 +86,9 @@ pub const STATE_RUNNING: i32 = 0;
 pub const STATE_EXITED: i32 = 1;
 /// [`WasmVm::run`] result: the guest was killed by a signal; see [`WasmVm::signal`].
 pub const STATE_KILLED: i32 = 2;
+/// [`WasmVm::run`] result: every guest thread is parked; call `run` again
+/// once the host's monotonic clock reaches [`WasmVm::idle_until_ms`].
+pub const STATE_IDLE: i32 = 3;
 
 thread_local! {
     /// The message of the last Rust panic, for [`last_panic`].
@@ -277,13 +280,24 @@ impl WasmVm {
     /// [`STATE_RUNNING`], [`STATE_EXITED`] or [`STATE_KILLED`]. Once finished, further calls do
     /// nothing and return the same state.
     pub fn run(&mut self, budget: u32) -> i32 {
-        if self.state == RunState::Running {
+        if matches!(self.state, RunState::Running | RunState::Idle { .. }) {
             self.state = self.vm.run(&mut self.host, u64::from(budget));
         }
         match self.state {
             RunState::Running => STATE_RUNNING,
+            RunState::Idle { .. } => STATE_IDLE,
             RunState::Exited(_) => STATE_EXITED,
             RunState::Killed(_) => STATE_KILLED,
+        }
+    }
+
+    /// After [`STATE_IDLE`]: the host monotonic time (ms, the clock of
+    /// `monotonicNs` / 1e6) at which to call `run` again; -1 if none.
+    #[wasm_bindgen(getter, js_name = idleUntilMs)]
+    pub fn idle_until_ms(&self) -> f64 {
+        match self.state {
+            RunState::Idle { until: Some(ns) } => ns as f64 / 1e6,
+            _ => -1.0,
         }
     }
 

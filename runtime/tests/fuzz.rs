@@ -88,7 +88,7 @@ fn run_nanovm(exe: &Path, sequences: u64, len: usize) -> RunOutput {
     let ended = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for _ in 0..max_slices {
             match vm.run(&mut host, BUDGET) {
-                RunState::Running => continue,
+                RunState::Running | RunState::Idle { .. } => continue,
                 RunState::Exited(code) => return (Some(code), None),
                 RunState::Killed(sig) => return (None, Some(sig)),
             }

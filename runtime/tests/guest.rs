@@ -36,13 +36,17 @@ fn run_vm(
                 vm.stats().instructions < MAX_INSTRUCTIONS,
                 "{path}: still running after {MAX_INSTRUCTIONS} instructions"
             ),
+            // Everything parked: jump the capturing host's clock ahead.
+            RunState::Idle { until } => {
+                host.clock_ns = host.clock_ns.max(until.expect("idle with no deadline"))
+            }
             s => break s,
         }
     };
     let status = match state {
         RunState::Exited(c) => Ok(c),
         RunState::Killed(s) => Err(s),
-        RunState::Running => unreachable!(),
+        RunState::Running | RunState::Idle { .. } => unreachable!(),
     };
     let out = Outcome {
         stdout: host.stdout.clone(),
@@ -330,6 +334,62 @@ fn tiny_budgets_resume_correctly() {
 }
 
 #[test]
+fn processes_fork_wait_groups() {
+    let o = same_as_qemu("procs", Link::Static, &[], &[], b"");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("chain: 10\ncow: wait=1 status=10 global=7 heap=parent\n"));
+    assert!(out.contains("killed: signaled=1 sig=9\n"));
+    assert!(out.contains("wait on group: 1 3\n"));
+    assert_eq!(o.status, Ok(0));
+}
+
+#[test]
+fn pthreads_mutex_condvar_join() {
+    let o = same_as_qemu("threads", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"counter=32000 arrived=16 sum=240\n");
+}
+
+#[test]
+fn nanosleep_lets_time_pass() {
+    let o = same_as_qemu("sleep", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "nanosleep: r=0 slept_enough=1\nclock_nanosleep: r=0 abs_ok=1 joined_after=1\n"
+    );
+}
+
+/// Not compared with qemu: the host runs the tests as root, for whom Linux
+/// does not enforce RLIMIT_NPROC.
+#[test]
+fn fork_bomb_hits_rlimit_nproc() {
+    let prog = build("forkbomb", Link::Static);
+    let (o, _, _) = run_vm(&prog, &[], &[], b"");
+    assert_eq!(o.stdout, b"stopped=1 eagain=1 reaped_all=1\n");
+    assert_eq!(o.status, Ok(0));
+}
+
+/// Not compared with qemu: qemu-user cannot execve a RISC-V program
+/// without binfmt_misc.
+#[test]
+fn exec_vfork_and_scripts() {
+    let prog = build("execself", Link::Static);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest");
+    let script = dir.join("execself-script.sh");
+    std::fs::write(&script, format!("#!{} -x\n", prog.display())).unwrap();
+    let (o, _, vm) = run_vm(&prog, &[script.to_str().unwrap()], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "vforked child ran: yes\nvfork: local=2 status=9\n\
+         script: argc=4 arg1=-x tail=last\nscript status=0\nagain: pid_same=1 argc=2\n"
+    );
+    assert_eq!(o.status, Ok(7));
+    assert!(
+        vm.kernel().zombies.len() == 1,
+        "only the first process is left"
+    );
+}
+
+#[test]
 fn signal_delivery_matches_qemu() {
     let o = same_as_qemu("signals", Link::Static, &[], &[], b"");
     let out = String::from_utf8_lossy(&o.stdout);
@@ -360,4 +420,14 @@ fn stack_overflow_handled_on_the_alternate_stack() {
     let o = same_as_qemu("sigoverflow", Link::Static, &["plain"], &[], b"");
     assert_eq!(o.stdout, b"");
     assert_eq!(o.status, Err(11));
+}
+
+#[test]
+fn job_control_group_kill_thread_signals() {
+    let o = same_as_qemu("jobctl", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "stopped: 1 1 sig=19\ncontinued: 1 1\nterminated: 1 sig=15\nkill group: 0\n\
+         group killed: 2\npthread_kill: hits=1 right_thread=1\nsigchld: 1 status=4\n"
+    );
 }

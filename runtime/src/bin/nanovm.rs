@@ -258,6 +258,13 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
         let state = loop {
             match vm.run(&mut host, 1 << 24) {
                 RunState::Running => continue,
+                RunState::Idle { until } => {
+                    // Every guest thread is parked: sleep until the deadline.
+                    use nanovm_runtime::Host;
+                    let now = host.monotonic_ns();
+                    let wait = until.map_or(1_000_000, |u| u.saturating_sub(now));
+                    std::thread::sleep(std::time::Duration::from_nanos(wait));
+                }
                 s => break s,
             }
         };
@@ -284,7 +291,7 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
                 }
                 128 + sig
             }
-            RunState::Running => 0,
+            RunState::Running | RunState::Idle { .. } => 0,
         }
     }
 

@@ -266,6 +266,7 @@ fn broken_pipe_raises_sigpipe() {
         stop: None,
         code_changed: false,
         note: None,
+        kernel: &mut t.kernel,
     };
     let r = crate::syscall::dispatch(&mut ctx, nr::WRITE, &[1, buf, 4, 0, 0, 0]);
     assert_eq!(r, Err(Errno::EPIPE));

@@ -8,6 +8,7 @@
 //! value for `a0` or an errno. A call that ends the run (exit, a fatal
 //! signal) sets `ctx.stop`.
 
+pub mod exec;
 pub mod fs;
 pub mod fs_fd;
 pub mod fs_ioctl;
@@ -16,6 +17,7 @@ pub mod fs_pipe;
 pub mod fs_poll;
 pub mod fs_stat;
 pub mod fs_stdio;
+pub mod futex;
 pub mod mm;
 pub mod names;
 pub mod process;
@@ -23,9 +25,12 @@ pub mod random;
 pub mod signal;
 pub mod strace;
 pub mod table;
+pub mod thread;
 pub mod time;
+pub mod wait;
 
 use crate::host::Host;
+use crate::kernel::Kernel;
 use crate::task::{Process, Thread};
 use crate::{Errno, RunState};
 
@@ -53,6 +58,10 @@ pub struct Ctx<'a> {
     pub code_changed: bool,
     /// Why the emulator kills the process, when it is not an ordinary signal.
     pub note: Option<&'static str>,
+    /// Every other process and thread (the caller is out of the tables
+    /// while its syscall runs), and the requests a handler leaves for the
+    /// scheduler (parking, thread exit).
+    pub kernel: &'a mut Kernel,
 }
 
 impl Ctx<'_> {
@@ -125,6 +134,7 @@ pub(crate) mod tests {
         pub proc: Process,
         pub thread: Thread,
         pub host: CaptureHost,
+        pub kernel: Kernel,
         next: u64,
     }
 
@@ -138,6 +148,7 @@ pub(crate) mod tests {
                 proc,
                 thread,
                 host: CaptureHost::default(),
+                kernel: Kernel::new(),
                 next: DATA,
             }
         }
@@ -170,6 +181,7 @@ pub(crate) mod tests {
                 stop: None,
                 code_changed: false,
                 note: None,
+                kernel: &mut self.kernel,
             };
             let r = dispatch(&mut ctx, nr, &args);
             (r, ctx.stop)

@@ -1,10 +1,12 @@
-//! Process and identity calls: exit, ids, `uname`, resource limits, the
-//! thread bookkeeping calls glibc makes at start-up (`set_tid_address`,
-//! `set_robust_list`), `prctl` names and the single-threaded `futex`.
+//! Process and identity calls: ids, process groups and sessions, `execve`,
+//! `uname`, resource limits, the thread bookkeeping calls glibc makes at
+//! start-up (`set_tid_address`, `set_robust_list`) and `prctl` names.
+//! (Creating and ending tasks is in `thread`, futexes in `futex`, reaping
+//! in `wait`.)
 
 use super::{Args, Ctx, SysResult};
 use crate::task::{Rlimit, RLIM_INFINITY, RLIM_NLIMITS};
-use crate::{Errno, RunState};
+use crate::Errno;
 
 /// `uname` fields: sysname, nodename, release, version, machine, domainname.
 pub const UTSNAME: [&[u8]; 6] = [
@@ -15,12 +17,6 @@ pub const UTSNAME: [&[u8]; 6] = [
     b"riscv64",
     b"(none)",
 ];
-
-/// `exit(code)` and `exit_group(code)`: with one thread both end the process.
-pub fn exit(ctx: &mut Ctx, a: &Args) -> SysResult {
-    ctx.stop = Some(RunState::Exited((a[0] & 0xff) as i32));
-    Ok(0)
-}
 
 /// `set_tid_address(tidptr)`: remembered for thread exit; returns the tid.
 pub fn set_tid_address(ctx: &mut Ctx, a: &Args) -> SysResult {
@@ -93,17 +89,101 @@ pub fn getresgid(ctx: &mut Ctx, a: &Args) -> SysResult {
     put_ids(ctx, a, id)
 }
 
-/// `getpgid(pid)`/`getsid(pid)`: the guest leads its own process group.
-pub fn getpgid(ctx: &mut Ctx, a: &Args) -> SysResult {
-    let pid = a[0] as i32;
-    if pid != 0 && pid != ctx.proc.pid {
+/// The process group and session of `pid` (0: the caller).
+fn ids_of(ctx: &Ctx, pid: i32) -> Result<(i32, i32), Errno> {
+    if pid == 0 || pid == ctx.proc.pid {
+        return Ok((ctx.proc.pgid, ctx.proc.sid));
+    }
+    if pid < 0 {
         return Err(Errno::ESRCH);
     }
-    Ok(ctx.proc.pid as u64)
+    match ctx.kernel.procs.get(&pid) {
+        Some(p) => Ok((p.pgid, p.sid)),
+        None => match ctx.kernel.zombies.get(&pid) {
+            Some(z) => Ok((z.pgid, ctx.proc.sid)),
+            None => Err(Errno::ESRCH),
+        },
+    }
 }
 
-/// `sched_yield()`: nothing else to run.
-pub fn sched_yield(_: &mut Ctx, _: &Args) -> SysResult {
+/// `getpgid(pid)`.
+pub fn getpgid(ctx: &mut Ctx, a: &Args) -> SysResult {
+    Ok(ids_of(ctx, a[0] as i32)?.0 as u64)
+}
+
+/// `getsid(pid)`.
+pub fn getsid(ctx: &mut Ctx, a: &Args) -> SysResult {
+    Ok(ids_of(ctx, a[0] as i32)?.1 as u64)
+}
+
+/// `setsid()`: a new session and group led by the caller (`EPERM` if it
+/// already leads a group).
+pub fn setsid(ctx: &mut Ctx, _: &Args) -> SysResult {
+    let pid = ctx.proc.pid;
+    let leads = ctx.proc.pgid == pid || ctx.kernel.procs.values().any(|p| p.pgid == pid);
+    if leads {
+        return Err(Errno::EPERM);
+    }
+    ctx.proc.pgid = pid;
+    ctx.proc.sid = pid;
+    Ok(pid as u64)
+}
+
+/// `setpgid(pid, pgid)`: the caller or one of its children (before it
+/// execs, same session) joins or creates a group in the caller's session.
+pub fn setpgid(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let me = ctx.proc.pid;
+    let pid = match a[0] as i32 {
+        0 => me,
+        p if p < 0 => return Err(Errno::EINVAL),
+        p => p,
+    };
+    let pgid = match a[1] as i32 {
+        0 => pid,
+        g if g < 0 => return Err(Errno::EINVAL),
+        g => g,
+    };
+    let sid = ctx.proc.sid;
+    let target = if pid == me {
+        (ctx.proc.pid, ctx.proc.sid)
+    } else {
+        let p = ctx.kernel.procs.get(&pid).ok_or(Errno::ESRCH)?;
+        if p.ppid != me {
+            return Err(Errno::ESRCH);
+        }
+        if p.sid != sid {
+            return Err(Errno::EPERM);
+        }
+        if p.did_exec {
+            return Err(Errno::EACCES);
+        }
+        (p.pid, p.sid)
+    };
+    if target.1 == target.0 {
+        return Err(Errno::EPERM); // a session leader
+    }
+    if pgid != pid {
+        let exists = (ctx.proc.pgid == pgid && ctx.proc.sid == sid)
+            || ctx
+                .kernel
+                .procs
+                .values()
+                .any(|p| p.pgid == pgid && p.sid == sid);
+        if !exists {
+            return Err(Errno::EPERM);
+        }
+    }
+    if pid == me {
+        ctx.proc.pgid = pgid;
+    } else if let Some(p) = ctx.kernel.procs.get_mut(&pid) {
+        p.pgid = pgid;
+    }
+    Ok(0)
+}
+
+/// `sched_yield()`: lets the other runnable threads run first.
+pub fn sched_yield(ctx: &mut Ctx, _: &Args) -> SysResult {
+    crate::sched::block(ctx, crate::sched::Wait::Sleep { deadline: 0 });
     Ok(0)
 }
 
@@ -188,19 +268,24 @@ pub fn setrlimit(ctx: &mut Ctx, a: &Args) -> SysResult {
     set_limit(ctx, a[0], a[1])
 }
 
-/// `getrusage(who, usage)`: user time from retired instructions (1 ns each).
+/// `getrusage(who, usage)`: user time from retired instructions (1 ns
+/// each); `RUSAGE_CHILDREN` sums the reaped children.
 pub fn getrusage(ctx: &mut Ctx, a: &Args) -> SysResult {
     let who = a[0] as i32;
     if !(-1..=1).contains(&who) {
         return Err(Errno::EINVAL);
     }
     let mut words = [0u64; 18];
-    if who != -1 {
-        let ns = ctx.thread.cpu.instret;
-        words[0] = ns / 1_000_000_000;
-        words[1] = ns % 1_000_000_000 / 1000;
-        words[4] = ctx.proc.mem.resident_bytes() / 1024; // ru_maxrss (KiB)
-    }
+    let (ns, rss) = if who == -1 {
+        // RUSAGE_CHILDREN: the reaped children.
+        (ctx.proc.children_instret, ctx.proc.children_maxrss_kib)
+    } else {
+        let rss = ctx.proc.mem.resident_bytes() / 1024;
+        (ctx.thread.cpu.instret, rss)
+    };
+    words[0] = ns / 1_000_000_000;
+    words[1] = ns % 1_000_000_000 / 1000;
+    words[4] = rss; // ru_maxrss (KiB)
     ctx.put_u64s(a[1], &words)?;
     Ok(0)
 }
@@ -221,42 +306,6 @@ pub fn prctl(ctx: &mut Ctx, a: &Args) -> SysResult {
             Ok(0)
         }
         _ => Err(Errno::EINVAL),
-    }
-}
-
-/// `futex(uaddr, op, val, timeout, ...)` for a single thread: wakes find
-/// nobody; a wait on a changed value is `EAGAIN`, one with a timeout times
-/// out at once (the clocks advance by the timeout, see `time`), and one
-/// without can never end: the process is a deadlock and is killed (SIGKILL).
-pub fn futex(ctx: &mut Ctx, a: &Args) -> SysResult {
-    const WAIT: u64 = 0;
-    const WAKE: u64 = 1;
-    const WAIT_BITSET: u64 = 9;
-    const WAKE_BITSET: u64 = 10;
-    let [uaddr, op, val, timeout, ..] = *a;
-    if uaddr & 3 != 0 {
-        return Err(Errno::EINVAL);
-    }
-    match op & 0x7f {
-        WAKE | WAKE_BITSET => Ok(0),
-        WAIT | WAIT_BITSET => {
-            let mut b = [0u8; 4];
-            ctx.proc.mem.read_bytes(uaddr, &mut b)?;
-            if u32::from_le_bytes(b) != val as u32 {
-                return Err(Errno::EAGAIN);
-            }
-            if timeout != 0 {
-                let t = super::time::read_timespec(ctx, timeout)?;
-                if op & 0x7f == WAIT {
-                    ctx.proc.sleep_offset_ns = ctx.proc.sleep_offset_ns.saturating_add(t);
-                }
-                return Err(Errno::ETIMEDOUT);
-            }
-            ctx.note = Some("deadlock: futex wait with no other thread to wake it");
-            ctx.kill(crate::signal::SIGKILL);
-            Ok(0)
-        }
-        _ => Err(Errno::ENOSYS),
     }
 }
 
@@ -284,11 +333,6 @@ pub fn getgroups(_: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     Ok(0)
-}
-
-/// `wait4`/`waitid`: the guest has no children (yet).
-pub fn wait(_: &mut Ctx, _: &Args) -> SysResult {
-    Err(Errno::ECHILD)
 }
 
 /// Calls deliberately left unimplemented (glibc copes with `ENOSYS`).
@@ -361,6 +405,10 @@ mod tests {
             t.call(nr::WAIT4, [u64::MAX, 0, 0, 0, 0, 0]),
             Err(Errno::ECHILD)
         );
+        assert_eq!(t.call(nr::GETPGID, [0; 6]), Ok(1000));
+        assert_eq!(t.call(nr::GETSID, [0; 6]), Ok(1000));
+        assert_eq!(t.call(nr::SETSID, [0; 6]), Err(Errno::EPERM));
+        assert_eq!(t.call(nr::GETPGID, [77, 0, 0, 0, 0, 0]), Err(Errno::ESRCH));
         assert_eq!(t.call(nr::GETGROUPS, [0, 0, 0, 0, 0, 0]), Ok(0));
     }
 

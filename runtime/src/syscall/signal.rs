@@ -152,6 +152,18 @@ pub enum WaitEnd {
 /// all the guest is killed as deadlocked. A scheduler parks the thread here
 /// instead.
 pub fn wait_for_signal(ctx: &mut Ctx, want: u64, end: Option<u64>) -> WaitEnd {
+    // kproc: the scheduler parks the thread; the call runs again when a
+    // wanted signal is pending, or ends with EAGAIN at the deadline.
+    if ctx.thread.pending & want == 0 {
+        let now = crate::itimer::guest_now(ctx.proc, ctx.host);
+        if end.is_some_and(|e| e <= now) {
+            return WaitEnd::Timeout;
+        }
+        let off = ctx.proc.sleep_offset_ns;
+        let deadline = end.map(|e| e.saturating_sub(off));
+        crate::sched::block(ctx, crate::sched::Wait::SigWait { want, deadline });
+        return WaitEnd::Deadlock;
+    }
     loop {
         if ctx.thread.pending & want != 0 {
             return WaitEnd::Signal;
@@ -186,7 +198,10 @@ pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let mask = ctx.get_u64(a[0])? & !UNBLOCKABLE;
-    ctx.thread.sig.saved_mask = Some(ctx.thread.sigmask);
+    // (A restarted call keeps the mask saved by the first run.)
+    if ctx.thread.sig.saved_mask.is_none() {
+        ctx.thread.sig.saved_mask = Some(ctx.thread.sigmask);
+    }
     ctx.thread.sigmask = mask;
     wait_for_signal(ctx, !mask, None);
     Err(ERESTARTNOHAND)
@@ -287,8 +302,12 @@ fn send(ctx: &mut Ctx, sig: u64, code: i32) -> SysResult {
 /// means every process but the caller, so none.
 pub fn kill(ctx: &mut Ctx, a: &Args) -> SysResult {
     let pid = a[0] as i32;
-    if pid != ctx.proc.pid && pid != 0 && pid != -ctx.proc.pid {
-        return Err(Errno::ESRCH);
+    // Other processes (kproc): queued through the kernel.
+    let me = ctx.proc.pid;
+    let others = crate::syscall::thread::kill_targets(ctx, pid, a[1])?;
+    let self_too = pid == me || pid == -1 || (pid <= 0 && others.1);
+    if !self_too {
+        return others.0.then_some(0).ok_or(Errno::ESRCH);
     }
     send(ctx, a[1], SI_USER)
 }
@@ -296,11 +315,11 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> SysResult {
 /// `tkill(tid, sig)`.
 pub fn tkill(ctx: &mut Ctx, a: &Args) -> SysResult {
     if a[0] as i32 != ctx.thread.tid {
-        return Err(if (a[0] as i32) <= 0 {
-            Errno::EINVAL
-        } else {
-            Errno::ESRCH
-        });
+        if (a[0] as i32) <= 0 {
+            return Err(Errno::EINVAL);
+        }
+        // Another thread (kproc): queued through the kernel.
+        return crate::syscall::thread::tgkill_other(ctx, 0, a[0] as i32, a[1]);
     }
     send(ctx, a[1], SI_TKILL)
 }
@@ -311,7 +330,8 @@ pub fn tgkill(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     if a[0] as i32 != ctx.proc.pid || a[1] as i32 != ctx.thread.tid {
-        return Err(Errno::ESRCH);
+        // Another thread (kproc): queued through the kernel.
+        return crate::syscall::thread::tgkill_other(ctx, a[0] as i32, a[1] as i32, a[2]);
     }
     send(ctx, a[2], SI_TKILL)
 }
@@ -550,8 +570,16 @@ mod tests {
     fn sigsuspend_wakes_on_the_timer_or_reports_deadlock() {
         let mut t = TestVm::new();
         let mask = t.data(&[0; 8]);
-        let (r, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
-        assert_eq!((r.is_err(), stop), (true, Some(RunState::Killed(9))));
+        let (_, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
+        // The scheduler parks the thread until a signal comes.
+        assert_eq!(stop, None);
+        assert!(matches!(
+            t.kernel.block.take(),
+            Some(crate::sched::Wait::SigWait {
+                want: u64::MAX,
+                deadline: None
+            })
+        ));
         let mut t = TestVm::new();
         t.thread.cpu.x[2] = STACK_TOP;
         handler(&mut t, 14, 0, 0);
@@ -559,9 +587,16 @@ mod tests {
         let it = t.data(&[0; 32]);
         t.words(it, &[0, 0, 5, 0]); // 5 s
         assert_eq!(t.call(nr::SETITIMER, [0, it, 0, 0, 0, 0]), Ok(0));
+        let (_, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
+        assert_eq!(stop, None);
+        assert!(t.kernel.block.take().is_some(), "parked");
+        // The timer fires (the scheduler does this for parked threads) and
+        // the call runs again.
+        t.host.clock_ns += 6_000_000_000;
+        crate::itimer::expire(&mut t.proc, &mut t.thread, &mut t.host);
         let (r, stop) = t.call_stop(nr::RT_SIGSUSPEND, [mask, 8, 0, 0, 0, 0]);
         assert_eq!((r, stop), (Err(signal::ERESTARTNOHAND), None));
-        assert!(t.proc.sleep_offset_ns >= 4_000_000_000);
+        assert!(t.kernel.block.is_none());
         t.thread.cpu.x[10] = super::super::encode(r);
         assert_eq!(deliver(&mut t, Some((nr::RT_SIGSUSPEND, mask))), None);
         assert_eq!(t.thread.cpu.pc, HANDLER);

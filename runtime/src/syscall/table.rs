@@ -5,8 +5,8 @@
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
 use super::{
-    fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, mm, process, random, signal, time,
-    Handler,
+    exec, fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, futex, mm, process, random,
+    signal, thread, time, wait, Handler,
 };
 
 /// How completely a call is implemented.
@@ -104,11 +104,11 @@ syscalls! {
    82, FSYNC,              "fsync",              fs_fd::fsync,               Full,    [I],                Dec;
    83, FDATASYNC,          "fdatasync",          fs_fd::fsync,               Full,    [I],                Dec;
    88, UTIMENSAT,          "utimensat",          fs_path::utimensat,         Full,    [Dir, S, P, X],     Dec;
-   93, EXIT,               "exit",               process::exit,              Full,    [I],                None;
-   94, EXIT_GROUP,         "exit_group",         process::exit,              Full,    [I],                None;
-   95, WAITID,             "waitid",             process::wait,              Partial, [I, I, P, X, P],    Dec;
+   93, EXIT,               "exit",               thread::exit,               Full,    [I],                None;
+   94, EXIT_GROUP,         "exit_group",         thread::exit_group,         Full,    [I],                None;
+   95, WAITID,             "waitid",             wait::waitid,               Partial, [I, I, P, X, P],    Dec;
    96, SET_TID_ADDRESS,    "set_tid_address",    process::set_tid_address,   Full,    [P],                Dec;
-   98, FUTEX,              "futex",              process::futex,             Partial, [P, I, U, P],       Dec;
+   98, FUTEX,              "futex",              futex::futex,               Full,    [P, I, U, P],       Dec;
    99, SET_ROBUST_LIST,    "set_robust_list",    process::set_robust_list,   Full,    [P, U],             Dec;
   100, GET_ROBUST_LIST,    "get_robust_list",    process::get_robust_list,   Full,    [I, P, P],          Dec;
   101, NANOSLEEP,          "nanosleep",          time::nanosleep,            Partial, [P, P],             Dec;
@@ -133,8 +133,10 @@ syscalls! {
   148, GETRESUID,          "getresuid",          process::getresuid,         Full,    [P, P, P],          Dec;
   150, GETRESGID,          "getresgid",          process::getresgid,         Full,    [P, P, P],          Dec;
   153, TIMES,              "times",              time::times,                Full,    [P],                Dec;
+  154, SETPGID,            "setpgid",            process::setpgid,           Full,    [I, I],             Dec;
   155, GETPGID,            "getpgid",            process::getpgid,           Full,    [I],                Dec;
-  156, GETSID,             "getsid",             process::getpgid,           Full,    [I],                Dec;
+  156, GETSID,             "getsid",             process::getsid,            Full,    [I],                Dec;
+  157, SETSID,             "setsid",             process::setsid,            Full,    [],                 Dec;
   158, GETGROUPS,          "getgroups",          process::getgroups,         Full,    [I, P],             Dec;
   160, UNAME,              "uname",              process::uname,             Full,    [P],                Dec;
   163, GETRLIMIT,          "getrlimit",          process::getrlimit,         Full,    [I, P],             Dec;
@@ -154,7 +156,8 @@ syscalls! {
   214, BRK,                "brk",                mm::brk,                    Full,    [P],                Hex;
   215, MUNMAP,             "munmap",             mm::munmap,                 Full,    [P, U],             Dec;
   216, MREMAP,             "mremap",             mm::mremap,                 Partial, [P, U, U, X, P],    Hex;
-  221, EXECVE,             "execve",             fs::execve,                 Partial, [S, P, P],          Dec;
+  220, CLONE,              "clone",              thread::clone,              Full,    [X, P, P, P, P],    Dec;
+  221, EXECVE,             "execve",             exec::execve,               Partial, [S, P, P],          Dec;
   222, MMAP,               "mmap",               mm::mmap,                   Partial, [P, U, X, X, I, X], Hex;
   226, MPROTECT,           "mprotect",           mm::mprotect,               Full,    [P, U, X],          Dec;
   227, MSYNC,              "msync",              mm::msync,                  Full,    [P, U, X],          Dec;
@@ -163,14 +166,16 @@ syscalls! {
   233, MADVISE,            "madvise",            mm::madvise,                Full,    [P, U, I],          Dec;
   240, RT_TGSIGQUEUEINFO,  "rt_tgsigqueueinfo",  signal::rt_tgsigqueueinfo,  Partial, [I, I, I, P],       Dec;
   259, RISCV_FLUSH_ICACHE, "riscv_flush_icache", mm::riscv_flush_icache,     Full,    [P, P, X],          Dec;
-  260, WAIT4,              "wait4",              process::wait,              Partial, [I, P, X, P],       Dec;
+  260, WAIT4,              "wait4",              wait::wait4,                Partial, [I, P, X, P],       Dec;
   261, PRLIMIT64,          "prlimit64",          process::prlimit64,         Full,    [I, I, P, P],       Dec;
   267, SYNCFS,             "syncfs",             fs_fd::syncfs,              Full,    [I],                Dec;
   276, RENAMEAT2,          "renameat2",          fs_path::renameat2,         Full,    [Dir, S, Dir, S, X], Dec;
   278, GETRANDOM,          "getrandom",          random::getrandom,          Full,    [P, U, X],          Dec;
+  281, EXECVEAT,           "execveat",           exec::execveat,             Partial, [Dir, S, P, P, X],  Dec;
   285, COPY_FILE_RANGE,    "copy_file_range",    fs::copy_file_range,        Full,    [I, P, I, P, U, X], Dec;
   291, STATX,              "statx",              fs_stat::statx,             Full,    [Dir, S, X, X, P],  Dec;
   293, RSEQ,               "rseq",               process::nosys,             NoSys,   [P, U, X, X],       Dec;
+  435, CLONE3,             "clone3",             thread::clone3,             NoSys,   [P, U],             Dec;
   436, CLOSE_RANGE,        "close_range",        fs_fd::close_range,         Full,    [I, I, X],          Dec;
   439, FACCESSAT2,         "faccessat2",         fs_path::faccessat2,        Full,    [Dir, S, X, X],     Dec;
 }

@@ -4,12 +4,10 @@
 //! retired instructions as nanoseconds (a nominal 1 GHz machine), so they
 //! are deterministic.
 //!
-//! Sleeping is virtual: `nanosleep`/`clock_nanosleep` return at once and add
-//! the requested duration to an offset that every REALTIME/MONOTONIC/BOOTTIME
-//! reading includes, so a program sees the time it slept pass (a `sleep(1)`
-//! followed by a clock reading shows at least one more second) without the
-//! host blocking. A synchronous wasm host cannot block without freezing its
-//! event loop; real waits arrive with the scheduler (threads, I/O waits).
+//! Sleeping is real: `nanosleep`/`clock_nanosleep` park the thread until
+//! the host's monotonic clock passes the deadline (`crate::sched`); other
+//! threads run meanwhile and, when all are parked, the run returns
+//! `RunState::Idle` so the host sleeps (or sets a timer) itself.
 
 use super::{Args, Ctx, SysResult};
 use crate::Errno;
@@ -93,18 +91,26 @@ pub fn gettimeofday(ctx: &mut Ctx, a: &Args) -> SysResult {
     Ok(0)
 }
 
-fn sleep_for(ctx: &mut Ctx, ns: u64) {
-    ctx.proc.sleep_offset_ns = ctx.proc.sleep_offset_ns.saturating_add(ns);
+/// Parks the caller until the host monotonic clock passes `deadline`.
+fn sleep_until(ctx: &mut Ctx, deadline: u64) {
+    if deadline > ctx.host.monotonic_ns() {
+        crate::sched::block(ctx, crate::sched::Wait::Sleep { deadline });
+    }
 }
 
-/// `nanosleep(req, rem)`: virtual (see the module docs); never interrupted.
+/// `nanosleep(req, rem)`: parks the thread for the duration (real time:
+/// other threads run meanwhile, the host is never blocked); never
+/// interrupted yet, so `rem` is not written.
 pub fn nanosleep(ctx: &mut Ctx, a: &Args) -> SysResult {
     let ns = read_timespec(ctx, a[0])?;
-    sleep_for(ctx, ns);
+    let deadline = ctx.host.monotonic_ns().saturating_add(ns);
+    sleep_until(ctx, deadline);
     Ok(0)
 }
 
-/// `clock_nanosleep(clockid, flags, req, rem)`: virtual; CPU-time clocks are `EINVAL`.
+/// `clock_nanosleep(clockid, flags, req, rem)`: like `nanosleep`; an
+/// absolute time is converted to a host monotonic deadline; CPU-time
+/// clocks are `EINVAL`.
 pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> SysResult {
     if matches!(a[0], CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID) {
         return Err(Errno::EINVAL);
@@ -116,7 +122,8 @@ pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> SysResult {
     } else {
         req
     };
-    sleep_for(ctx, ns);
+    let deadline = ctx.host.monotonic_ns().saturating_add(ns);
+    sleep_until(ctx, deadline);
     Ok(0)
 }
 
@@ -143,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn clocks_and_virtual_sleep() {
+    fn clocks_and_sleep_parks() {
         let mut t = TestVm::new();
         let buf = t.data(&[0; 16]);
         assert_eq!(t.call(nr::CLOCK_GETTIME, [1, buf, 0, 0, 0, 0]), Ok(0));
@@ -153,8 +160,11 @@ mod tests {
         assert!(b > a);
         t.words(buf, &[2, 500]);
         assert_eq!(t.call(nr::NANOSLEEP, [buf, 0, 0, 0, 0, 0]), Ok(0));
-        assert_eq!(t.call(nr::CLOCK_GETTIME, [7, buf, 0, 0, 0, 0]), Ok(0));
-        assert!(ts(&mut t, buf) >= b + 2 * NS + 500);
+        // The thread is parked until the host clock passes the deadline.
+        match t.kernel.block.take() {
+            Some(crate::sched::Wait::Sleep { deadline }) => assert!(deadline >= b + 2 * NS + 500),
+            w => panic!("nanosleep parked on {w:?}"),
+        }
         t.words(buf, &[0, NS]);
         assert_eq!(
             t.call(nr::NANOSLEEP, [buf, 0, 0, 0, 0, 0]),
