@@ -8,7 +8,14 @@ import { NodeHost } from './host.mjs';
 import { loadWasm } from './wasm.mjs';
 import { runToEnd } from './run.mjs';
 
-export const USAGE = `usage: nanovm run [--tier interp] [--stats] [--strace] [--memory MIB] [--] PROGRAM [ARGS...]
+export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
+  --root DIR      the host directory DIR is the guest's root file system
+                  (read-only; /tmp and /dev are in memory); PROGRAM is then
+                  a guest path
+  --mount HOST:GUEST[:ro]
+                  mount the host directory HOST at GUEST (read-write unless :ro)
+  --cwd DIR       the guest's initial working directory (default /)
+  --env K=V       set a guest environment variable (repeatable)
   --tier interp   execution tier (only the interpreter exists yet)
   --stats         print instructions retired, blocks and MIPS to stderr at exit
   --strace        log every system call to stderr
@@ -28,9 +35,34 @@ export class UsageError extends Error {}
 /** Largest `--memory` value in MiB (the native CLI's limit). */
 const MAX_MEMORY_MIB = 1n << 30n;
 
+/** Parses `HOST:GUEST[:ro|:rw]` like the runtime's `MountSpec::parse` (GUEST absolute). */
+export function parseMount(s) {
+  const bad = () => new UsageError(`invalid --mount '${s}' (want HOST:GUEST[:ro])`);
+  const parts = s.split(':');
+  const last = parts[parts.length - 1];
+  let readOnly;
+  if (last === 'ro' && parts.length === 3) readOnly = true;
+  else if (last === 'rw' && parts.length === 3) readOnly = false;
+  else if (parts.length === 2) readOnly = false;
+  else throw bad();
+  const [host, guest] = parts;
+  if (host === '' || !guest.startsWith('/')) throw bad();
+  return { host, guest, readOnly };
+}
+
+/** Whether `p` is a directory, following symlinks (Rust's `Path::is_dir`). */
+function isDir(p) {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Parses the command line. Returns `{ help: true }` or
- * `{ stats, strace, memoryMiB, program, args }` (`memoryMiB` 0 = no limit);
+ * `{ stats, strace, memoryMiB, root, mounts, cwd, env, program, args }` (`memoryMiB` 0 = no
+ * limit, `root` null = in-memory tree, `cwd` '' = /, `env` the `--env` entries);
  * throws UsageError on any mistake.
  */
 export function parseArgs(argv) {
@@ -38,7 +70,17 @@ export function parseArgs(argv) {
   if (command === undefined) throw new UsageError('missing command');
   if (command === '-h' || command === '--help' || command === 'help') return { help: true };
   if (command !== 'run') throw new UsageError(`unknown command '${command}'`);
-  const opts = { stats: false, strace: false, memoryMiB: 0, program: null, args: [] };
+  const opts = {
+    stats: false,
+    strace: false,
+    memoryMiB: 0,
+    root: null,
+    mounts: [],
+    cwd: '',
+    env: [],
+    program: null,
+    args: [],
+  };
   let i = 0;
   for (; i < rest.length; i++) {
     const s = rest[i];
@@ -67,6 +109,19 @@ export function parseArgs(argv) {
       const n = /^\+?[0-9]+$/.test(v) ? BigInt(v) : 0n;
       if (n < 1n || n > MAX_MEMORY_MIB) throw new UsageError(`invalid --memory value '${v}'`);
       opts.memoryMiB = Number(n);
+    } else if (name === '--root') {
+      const v = value('a directory');
+      if (!isDir(v)) throw new UsageError(`--root ${v}: not a directory`);
+      opts.root = v;
+    } else if (name === '--mount') opts.mounts.push(parseMount(value('HOST:GUEST[:ro]')));
+    else if (name === '--cwd') {
+      const v = value('a directory');
+      if (!v.startsWith('/')) throw new UsageError(`--cwd ${v}: not an absolute path`);
+      opts.cwd = v;
+    } else if (name === '--env') {
+      const v = value('K=V');
+      if (v.indexOf('=') < 1) throw new UsageError(`invalid --env '${v}' (want K=V)`);
+      opts.env.push(v);
     } else if (name === '-h' || name === '--help') return { help: true };
     else throw new UsageError(`unknown option '${s}'`);
   }
@@ -101,9 +156,17 @@ export function readProgram(path) {
   }
 }
 
-/** The guest environment: the host's, as `NAME=value` strings. */
-function guestEnv() {
-  return Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+/**
+ * The guest environment as `NAME=value` strings: the host's, then the `--env` entries `extra`
+ * (replacing an inherited variable of the same name), like the native CLI.
+ */
+export function guestEnv(extra = []) {
+  const key = (e) => e.split('=', 1)[0];
+  const overridden = new Set(extra.map(key));
+  return Object.entries(process.env)
+    .map(([k, v]) => `${k}=${v}`)
+    .filter((e) => !overridden.has(key(e)))
+    .concat(extra);
 }
 
 /** Writes one line to stderr (synchronously, so it lands before we exit). */
@@ -140,28 +203,43 @@ export async function main(argv) {
     errLine(`nanovm: ${err.message}`);
     return EXIT_INTERNAL;
   }
-  const file = readProgram(opts.program);
-  if (file.status) {
-    const message = file.message ?? glue.errnoMessage(file.errno);
-    errLine(`nanovm: ${opts.program}: ${message}`);
-    return file.status;
+  const options = new glue.WasmOptions();
+  options.setStrace(opts.strace);
+  options.setMemoryLimit(opts.memoryMiB * 1024 * 1024);
+  options.setExeName(opts.program);
+  options.setCwd(opts.cwd);
+  if (opts.root !== null) options.setRoot(opts.root);
+  for (const m of opts.mounts) options.addMount(m.host, m.guest, m.readOnly);
+  const host = new NodeHost();
+  let elf;
+  if (opts.root === null) {
+    // The native CLI builds the file system before it reads the program: same error order.
+    const fsError = opts.mounts.length > 0 || opts.cwd !== '' ? options.checkFs(host) : undefined;
+    if (fsError !== undefined) {
+      errLine(`nanovm: ${fsError}`);
+      options.free();
+      return EXIT_USAGE;
+    }
+    // With --root the program is a guest path, read by the runtime through the guest's tree.
+    const file = readProgram(opts.program);
+    if (file.status) {
+      const message = file.message ?? glue.errnoMessage(file.errno);
+      errLine(`nanovm: ${opts.program}: ${message}`);
+      options.free();
+      return file.status;
+    }
+    elf = file.bytes;
   }
   try {
     let vm;
     try {
-      vm = new glue.WasmVm(
-        file.bytes,
-        [opts.program, ...opts.args],
-        guestEnv(),
-        opts.program,
-        opts.strace,
-        opts.memoryMiB * 1024 * 1024,
-        new NodeHost(),
-      );
+      vm = glue.WasmVm.load(elf, [opts.program, ...opts.args], guestEnv(opts.env), options, host);
     } catch (err) {
       if (!(err instanceof glue.WasmLoadError)) throw err;
-      errLine(`nanovm: ${opts.program}: ${err.message}`);
+      errLine(err.aboutProgram ? `nanovm: ${opts.program}: ${err.message}` : `nanovm: ${err.message}`);
       return err.exitCode;
+    } finally {
+      options.free();
     }
     const start = process.hrtime.bigint();
     const end = await runToEnd(vm);

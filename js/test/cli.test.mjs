@@ -82,6 +82,20 @@ const USAGE_CASES = [
   ['run', '--memory=', 'x'],
   ['run', '--tier=jit', 'x'],
   ['run', '--stats=yes', 'x'],
+  ['run', '--root'],
+  ['run', '--root', '/nonexistent/dir', 'x'],
+  ['run', '--root=/etc/passwd', 'x'],
+  ['run', '--mount', 'nocolon', 'x'],
+  ['run', '--mount', '/a:rel', 'x'],
+  ['run', '--mount', ':/x', 'x'],
+  ['run', '--mount', '/a:/b:rx', 'x'],
+  ['run', '--mount', '/a:/b:ro:ro', 'x'],
+  ['run', '--mount'],
+  ['run', '--cwd', 'rel', 'x'],
+  ['run', '--cwd'],
+  ['run', '--env', '=x', 'x'],
+  ['run', '--env', 'novalue', 'x'],
+  ['run', '--env'],
 ];
 
 describe('usage errors exit 2 with a short usage message', () => {
@@ -92,7 +106,7 @@ describe('usage errors exit 2 with a short usage message', () => {
       assert.equal(o.stdout.length, 0, show(o));
       const err = o.stderr.toString();
       assert.match(err, /usage: nanovm run/, show(o));
-      assert.ok(err.split("\n").length <= 8, `usage message too long:\n${show(o)}`);
+      assert.ok(err.split('\n').length <= 16, `usage message too long:\n${show(o)}`);
       assert.doesNotMatch(err, /^\s+at /m, 'stack trace printed');
     });
   }
@@ -123,6 +137,10 @@ describe('same bytes as the native CLI', () => {
     () => ['--help'],
     () => ['run', '--strace', '--', files.good, '1'],
     () => ['run', '--tier=interp', '--memory=+64', files.good],
+    () => ['run', '--env', 'NANOVM_TEST_VAR=replaced', '--env=EXTRA=a=b', '--', files.good],
+    () => ['run', '--cwd', '/tmp', '--', files.good],
+    () => ['run', '--cwd', '/nonexistent', '--', files.good],
+    () => ['run', '--cwd', '/nonexistent', '--', files.missing],
   ];
   for (const [i, mk] of cases.entries()) {
     test(`case ${i}`, () => {

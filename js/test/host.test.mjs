@@ -99,9 +99,18 @@ test('parseArgs: options, --, program and its arguments', () => {
     stats: true,
     strace: false,
     memoryMiB: 64,
+    root: null,
+    mounts: [],
+    cwd: '',
+    env: [],
     program: 'prog',
     args: ['--stats', 'a'],
   });
+  const f = parseArgs(['run', '--root', '/', '--mount', '/tmp:/mnt:ro', '--env', 'A=1', '--cwd=/tmp', '/bin/sh']);
+  assert.equal(f.root, '/');
+  assert.deepEqual(f.mounts, [{ host: '/tmp', guest: '/mnt', readOnly: true }]);
+  assert.deepEqual(f.env, ['A=1']);
+  assert.equal(f.cwd, '/tmp');
   const p = parseArgs(['run', '--tier=interp', '--strace', '--memory=+7', 'prog', '-x']);
   assert.equal(p.program, 'prog');
   assert.equal(p.memoryMiB, 7);

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
+use crate::fsctx::{FsCtx, MountSpec};
 use crate::{Errno, Host, Options, RunState, Vm};
 
 #[wasm_bindgen]
@@ -26,6 +27,7 @@ extern "C" {
     /// `read(fd, Uint8Array) -> number` (bytes read, 0 at end of file, or `-errno`),
     /// `realtimeNs() -> bigint`, `monotonicNs() -> bigint`, `random(Uint8Array)` (fills it with
     /// cryptographically secure bytes), `log(string)` (one diagnostic line, no newline).
+    #[derive(Clone)]
     pub type JsHost;
 
     #[wasm_bindgen(method)]
@@ -112,6 +114,7 @@ pub fn last_panic() -> String {
 pub struct WasmLoadError {
     message: String,
     exit_code: i32,
+    about_program: bool,
 }
 
 #[wasm_bindgen]
@@ -125,6 +128,71 @@ impl WasmLoadError {
     #[wasm_bindgen(getter, js_name = exitCode)]
     pub fn exit_code(&self) -> i32 {
         self.exit_code
+    }
+    /// Whether the message is about the program file (the CLI prefixes its name, exit 126 or
+    /// 127) rather than the file-system options (`--root DIR: Not a directory`, exit 2).
+    #[wasm_bindgen(getter, js_name = aboutProgram)]
+    pub fn about_program(&self) -> bool {
+        self.about_program
+    }
+}
+
+/// Everything [`WasmVm::load`] takes besides the program, argv and env: the native CLI's
+/// options (`--strace`, `--memory`, `--root`, `--mount`, `--cwd`), set one by one from
+/// JavaScript.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct WasmOptions(Options);
+
+#[wasm_bindgen]
+impl WasmOptions {
+    /// The defaults: no strace, the runtime's memory limit, an in-memory file system, cwd `/`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmOptions {
+        WasmOptions::default()
+    }
+    /// Log every system call through the host's `log`.
+    #[wasm_bindgen(js_name = setStrace)]
+    pub fn set_strace(&mut self, on: bool) {
+        self.0.strace = on;
+    }
+    /// Caps guest memory at `bytes` (0 = the runtime's default).
+    #[wasm_bindgen(js_name = setMemoryLimit)]
+    pub fn set_memory_limit(&mut self, bytes: f64) {
+        self.0.memory_limit = (bytes >= 1.0).then_some(bytes as u64);
+    }
+    /// The path the guest sees as its executable (`AT_EXECFN`).
+    #[wasm_bindgen(js_name = setExeName)]
+    pub fn set_exe_name(&mut self, name: String) {
+        self.0.exe_name = name.into_bytes();
+    }
+    /// The guest's initial working directory (an absolute guest path).
+    #[wasm_bindgen(js_name = setCwd)]
+    pub fn set_cwd(&mut self, dir: String) {
+        self.0.fs.cwd = dir.into_bytes();
+    }
+    /// `--root DIR`: the host directory `dir` (served by the host object's file functions, see
+    /// `crate::vfs::jsfs`) is the guest's read-only root.
+    #[wasm_bindgen(js_name = setRoot)]
+    pub fn set_root(&mut self, dir: String) {
+        self.0.fs.root = Some(dir.into());
+    }
+    /// Builds the file system these options describe and throws it away: `undefined` when it
+    /// builds, else the one-line error (`--cwd /x: No such file or directory`). The CLI checks
+    /// this before reading a host program file, the native CLI's order of errors.
+    #[wasm_bindgen(js_name = checkFs)]
+    pub fn check_fs(&self, host: &JsHost) -> Option<String> {
+        let host: &JsValue = host.as_ref();
+        crate::vfs::jsfs::with_host(host, || FsCtx::build(&self.0.fs)).err()
+    }
+    /// `--mount HOST:GUEST[:ro]`.
+    #[wasm_bindgen(js_name = addMount)]
+    pub fn add_mount(&mut self, host: String, guest: String, read_only: bool) {
+        self.0.fs.mounts.push(MountSpec {
+            host: host.into(),
+            guest: guest.into_bytes(),
+            read_only,
+        });
     }
 }
 
@@ -151,17 +219,45 @@ impl WasmVm {
         memory_limit_bytes: f64,
         host: JsHost,
     ) -> Result<WasmVm, WasmLoadError> {
+        let mut opts = WasmOptions::new();
+        opts.set_strace(strace);
+        opts.set_memory_limit(memory_limit_bytes);
+        opts.set_exe_name(exe_name);
+        Self::load(Some(elf.to_vec()), argv, env, &opts, host)
+    }
+
+    /// Loads a guest with every option: `elf` is the program's bytes, or `undefined` to read
+    /// `argv[0]` through the guest's own file system (what `--root` does: the program is then a
+    /// guest path). Throws a [`WasmLoadError`]; see [`WasmLoadError::about_program`].
+    pub fn load(
+        elf: Option<Vec<u8>>,
+        argv: Vec<String>,
+        env: Vec<String>,
+        opts: &WasmOptions,
+        host: JsHost,
+    ) -> Result<WasmVm, WasmLoadError> {
         install_panic_hook();
         let argv: Vec<Vec<u8>> = argv.into_iter().map(String::into_bytes).collect();
         let env: Vec<Vec<u8>> = env.into_iter().map(String::into_bytes).collect();
-        let memory_limit = (memory_limit_bytes >= 1.0).then_some(memory_limit_bytes as u64);
-        let opts = Options {
-            strace,
-            memory_limit,
-            exe_name: exe_name.into_bytes(),
-            ..Default::default()
+        let fs_host: JsValue = host.clone().into();
+        let built = crate::vfs::jsfs::with_host(&fs_host, || FsCtx::build(&opts.0.fs));
+        let mut fs = built.map_err(|message| WasmLoadError {
+            message,
+            exit_code: 2,
+            about_program: false,
+        })?;
+        let bytes = match elf {
+            Some(b) => b,
+            None => {
+                let path = argv.first().cloned().unwrap_or_default();
+                fs.open_exec(&path).map_err(|e| WasmLoadError {
+                    message: e.message().to_string(),
+                    exit_code: if e == Errno::ENOENT { 127 } else { 126 },
+                    about_program: true,
+                })?
+            }
         };
-        match Vm::load(elf, &argv, &env, &opts) {
+        match Vm::load_with_fs(&bytes, &argv, &env, &opts.0, fs) {
             Ok(vm) => Ok(WasmVm {
                 vm,
                 host: HostAdapter(host),
@@ -170,6 +266,7 @@ impl WasmVm {
             Err(e) => Err(WasmLoadError {
                 message: e.to_string(),
                 exit_code: e.exit_code(),
+                about_program: !matches!(e, crate::vm::LoadError::FileSystem(_)),
             }),
         }
     }

@@ -17,6 +17,7 @@ use hashbrown::HashMap;
 
 use crate::decode::{decode, insn_len, Insn, Op};
 use crate::interp::exec::writes_only_rd;
+use crate::interp::lower::{lower, XInsn};
 use crate::mem::{AddressSpace, MemFault, PAGE_MASK};
 
 use super::profile::{hottest, Counters, Stat, Stats};
@@ -62,6 +63,9 @@ pub struct Block {
     /// boundary, undecodable successor) gets [`END_MARKER`] appended, so the
     /// interpreter needs no end-of-slice check per instruction.
     pub insns: Box<[Insn]>,
+    /// The same instructions in the interpreter's private form (index for
+    /// index, see [`crate::interp::lower`]).
+    pub(crate) code: Box<[XInsn]>,
     /// Number of guest instructions (`insns` without the end marker).
     pub n: u64,
     /// Address after the last instruction (the fall-through successor).
@@ -140,6 +144,22 @@ impl BlockCache {
         &mut self.blocks[idx as usize]
     }
 
+    /// [`lookup`](Self::lookup), building the block on a miss; returns the
+    /// block itself. The interpreter's per-block entry point.
+    #[inline(always)]
+    pub fn enter(&mut self, pc: u64, mem: &mut AddressSpace) -> Result<&mut Block, BuildError> {
+        let idx = match self.lookup(pc) {
+            Some(idx) => idx,
+            None => self.build(pc, mem)?,
+        };
+        debug_assert!((idx as usize) < self.blocks.len());
+        // SAFETY: `idx` comes from the jump cache, the map or `build`. Slots
+        // are never removed from `blocks` except by `flush`, which also
+        // empties the jump cache and the map, so every index they hold is
+        // below `blocks.len()`.
+        Ok(unsafe { self.blocks.get_unchecked_mut(idx as usize) })
+    }
+
     /// The live block starting at `pc`, if any (for the JIT tier and tests;
     /// the interpreter uses [`lookup`](Self::lookup)).
     pub fn get(&self, pc: u64) -> Option<&Block> {
@@ -213,6 +233,7 @@ impl BlockCache {
         }
         let block = Block {
             pc,
+            code: lower(&insns),
             insns: insns.into_boxed_slice(),
             n,
             end: at,
@@ -257,8 +278,10 @@ impl BlockCache {
     fn kill(&mut self, idx: u32) {
         let b = &mut self.blocks[idx as usize];
         let pc = b.pc;
+        self.counters.add(Stat::BlockRuns, b.count);
         b.pc = NO_PC;
         b.insns = Box::new([]);
+        b.code = Box::new([]);
         self.map.remove(&pc);
         let slot = &mut self.jump[jump_slot(pc)];
         if slot.pc == pc {
@@ -270,6 +293,8 @@ impl BlockCache {
 
     /// Drops every block (`fence.i`, `exec`).
     pub fn flush(&mut self) {
+        let runs = self.live_runs();
+        self.counters.add(Stat::BlockRuns, runs);
         self.blocks.clear();
         self.free.clear();
         self.map.clear();
@@ -292,7 +317,21 @@ impl BlockCache {
 
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
-        self.counters.snapshot(self.len())
+        let mut s = self.counters.snapshot(self.len());
+        s.block_runs += self.live_runs();
+        s
+    }
+
+    /// Runs of the live blocks. The interpreter counts runs only per block
+    /// (`Block::count`, one add per block run); `Stat::BlockRuns` holds the
+    /// runs of blocks that died, so the total needs no second counter in
+    /// the hot loop.
+    fn live_runs(&self) -> u64 {
+        self.blocks
+            .iter()
+            .filter(|b| b.pc != NO_PC)
+            .map(|b| b.count)
+            .sum()
     }
 
     /// The `n` most executed live blocks as `(pc, runs)`, hottest first.

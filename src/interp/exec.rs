@@ -1,30 +1,31 @@
 //! The hot loop: runs pre-decoded blocks back to back.
 //!
-//! One `match` on `insn.op` per instruction over the block's slice (a
-//! `br_table` in wasm, a jump table natively; Rust has no computed goto, and
-//! a table of handler function pointers was rejected because an indirect call
-//! per instruction cannot inline the register accesses). Integer arms are a
-//! single expression each; loads and stores call the memory's inlined fast
-//! path; atomics, FP arithmetic and CSRs are out-of-line calls so they do not
-//! bloat the hot function. Register indices are masked with `& 31`, which
-//! proves them in bounds without a check. Pure ALU ops writing `x0` were
-//! turned into no-ops by the block builder ([`writes_only_rd`]), so they write
-//! their `rd` unconditionally; loads and jumps re-zero `x[0]` after writing.
+//! One `match` on the op per instruction over the block's
+//! [interpreter form](super::lower) (a `br_table` in wasm, a jump table
+//! natively; Rust has no computed goto, and a table of handler function
+//! pointers was rejected because an indirect call per instruction cannot
+//! inline the register accesses). Integer arms are a single expression each;
+//! loads and stores call the memory's inlined fast path; everything rare is
+//! one out-of-line call ([`super::slow`]). Register fields are byte offsets
+//! into `Cpu::x` (< 256 by construction), so an access is one add and one
+//! load, with no mask, shift or bounds check. No arm writes `x0` (the
+//! lowering chose other forms for those), so nothing re-zeroes it.
 //!
-//! No pc is tracked per instruction: the instructions that need one are
-//! last in their block (control transfers: `end - len`), carry their block
-//! offset (`auipc`), or are on a slow path that recomputes it from the
-//! instruction's position (faults, CSRs). The pc reaches [`Cpu::pc`] only at
-//! exits, and `cpu.instret` is bumped once per block (by the retired count
-//! only, when a block stops early).
+//! No pc is tracked per instruction: control transfers are last in their
+//! block and carry their target relative to the block end, `auipc` its value
+//! relative to the block start, and the slow paths that need the pc of
+//! another instruction (faults, CSRs) recompute it from its position. The pc
+//! reaches [`Cpu::pc`] only at exits, and `cpu.instret` is bumped once per
+//! block (by the retired count only, when a block stops early).
 
-use crate::block::{BlockCache, BuildError, Stat};
+use crate::block::{Block, BlockCache, BuildError};
 use crate::cpu::Cpu;
 use crate::decode::{Insn, Op};
 use crate::mem::{AddressSpace, MemFault};
 
 use super::int::*;
-use super::{amo, csr, fp};
+use super::lower::{XInsn, XOp};
+use super::{fp, slow};
 
 /// Why a block stopped before (or at) its last instruction, other than
 /// completing normally.
@@ -113,14 +114,13 @@ pub fn auipc_offset(i: &Insn) -> u64 {
     i.rs1 as u64 | (i.rs2 as u64) << 8
 }
 
-/// The pc of `i`, an element of `insns` whose block starts at `start`.
+/// The pc of `insns[idx]`, in a block that starts at `start`.
 /// Out of line and cold so that the dispatch loop does not keep (or
 /// speculatively compute) the instruction index.
 #[cold]
 #[inline(never)]
-fn pc_at(insns: &[Insn], start: u64, i: &Insn) -> u64 {
-    let idx = (i as *const Insn as usize - insns.as_ptr() as usize) / core::mem::size_of::<Insn>();
-    insns[..idx]
+fn pc_at(insns: &[Insn], start: u64, idx: usize) -> u64 {
+    insns[..idx.min(insns.len())]
         .iter()
         .fold(start, |pc, i| pc.wrapping_add(i.len as u64))
 }
@@ -137,6 +137,21 @@ pub(crate) fn retired_before(insns: &[Insn], start: u64, pc: u64) -> u64 {
         n += 1;
     }
     n
+}
+
+/// The target of a taken branch: `end + *off`, with `off` read by a
+/// volatile load. The load cannot be speculated, so the compiler keeps the
+/// branch as a branch instead of turning it into a conditional move (LLVM
+/// does so for `if c { end + imm } else { end }`, in wasm as a `select`):
+/// with a conditional move the next block's lookup waits for the guest
+/// registers the condition reads, a serial chain across blocks, instead of
+/// running ahead on the host's branch prediction (measured: byte sieve
+/// about 15% slower natively with the `select`).
+#[inline(always)]
+fn taken(end: u64, off: &i32) -> u64 {
+    // SAFETY: `off` is a reference, so valid and aligned for a read.
+    let off = unsafe { core::ptr::read_volatile(off) };
+    end.wrapping_add(off as i64 as u64)
 }
 
 /// Why [`run_blocks`] returned.
@@ -158,12 +173,8 @@ pub(crate) enum Out {
 /// block), a code write, or a stop.
 ///
 /// Block-to-block transfer stays inside this function (jump-cache lookup,
-/// no call per block). Within a block the pc is not tracked per
-/// instruction: control transfers are always the last instruction (so their
-/// pc is `end - len`), `auipc` carries its offset in the block (see
-/// [`Block::insns`](crate::block::Block::insns)), and the rare paths that
-/// need the pc of another instruction (faults, CSRs) recompute it from its
-/// position in the slice.
+/// no call per block). Within a block the pc is not tracked (see the module
+/// docs).
 #[inline(never)]
 pub(crate) fn run_blocks(
     cpu: &mut Cpu,
@@ -174,240 +185,225 @@ pub(crate) fn run_blocks(
     mut clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
 ) -> Out {
     loop {
-        let idx = match cache.lookup(pc) {
-            Some(idx) => idx,
-            None => match cache.build(pc, mem) {
-                Ok(idx) => idx,
-                Err(e) => return Out::Build(pc, e),
-            },
+        let block = match cache.enter(pc, mem) {
+            Ok(b) => b,
+            Err(e) => return Out::Build(pc, e),
         };
-        cache.counters.bump(Stat::BlockRuns);
-        let block = cache.block_mut(idx);
         block.count += 1;
-        let block = &*block;
-        let (start, end) = (pc, block.end);
-        let insns: &[Insn] = &block.insns;
-        // The pc of `i`, an element of `insns` (slow paths only).
-        let pc_of = |i: &Insn| pc_at(insns, start, i);
-        macro_rules! x {
-            ($r:expr) => {
-                cpu.x[($r & 31) as usize]
+        let block: &Block = &*block;
+        // Block fields are read where needed rather than kept in locals: in
+        // wasm every extra live value in this loop costs spills in V8's
+        // register allocator, and these are needed only by branches, `auipc`
+        // and the slow paths.
+        macro_rules! end {
+            () => {
+                block.end
             };
         }
-        // Register write of a pure op: the block builder replaced such ops
-        // writing x0 by no-ops (see `writes_only_rd`), so rd is never 0 here.
+        // Register access by byte offset. SAFETY (all uses): every register
+        // field of an `XInsn` is `(r & 31) << 3` (see `lower::reg`), a
+        // multiple of 8 below 256, so the access is one whole element of
+        // the 32-element array.
+        macro_rules! x {
+            ($r:expr) => {
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
+                unsafe { *cpu.x.as_ptr().byte_add($r as usize) }
+            };
+        }
         macro_rules! set {
             ($r:expr, $v:expr) => {{
                 let v = $v;
-                debug_assert!($r != 0);
-                cpu.x[($r & 31) as usize] = v;
+                debug_assert!($r != 0 && $r % 8 == 0);
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
+                unsafe { *cpu.x.as_mut_ptr().byte_add($r as usize) = v }
             }};
         }
-        // Register write of any other op (loads, jumps): undo a write to x0.
-        macro_rules! setz {
+        macro_rules! f {
+            ($r:expr) => {
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
+                unsafe { *cpu.f.as_ptr().byte_add($r as usize) }
+            };
+        }
+        macro_rules! set_f {
             ($r:expr, $v:expr) => {{
                 let v = $v;
-                cpu.x[($r & 31) as usize] = v;
-                cpu.x[0] = 0;
-            }};
-        }
-        // The pc of the control transfer `$i` (always last in its block).
-        macro_rules! last_pc {
-            ($i:expr) => {{
-                debug_assert!(core::ptr::eq($i, insns.last().unwrap()));
-                end.wrapping_sub($i.len as u64)
+                // SAFETY: register offset < 256 and a multiple of 8 (see above).
+                unsafe { *cpu.f.as_mut_ptr().byte_add($r as usize) = v }
             }};
         }
         macro_rules! step {
-        ($blk:lifetime, $i:expr) => {{
-            let i: &Insn = $i;
+        ($blk:lifetime, $p:ident) => {{
+            // SAFETY: `$p` points into `code`: it starts at the first
+            // element and advances by one per executed slot (two for a fused
+            // pair, whose second slot exists by construction), and the last
+            // element ends the block (a control transfer or stop that
+            // breaks out of 'blk or returns, or the end-marker jump), so no
+            // slot past the last is ever read. Blocks are never empty.
+            debug_assert!($p < block.code.as_ptr_range().end);
+            // SAFETY: see above.
+            let i: &XInsn = unsafe { &*$p };
+            // Stops the block at slot `$k` (an index expression).
+            macro_rules! stop_at {
+                ($q:expr, $why:expr) => {
+                    return stop(cpu, block, $q, $why)
+                };
+            }
             macro_rules! try_mem {
-                ($e:expr) => {
+                ($q:expr, $e:expr) => {
                     match $e {
                         Ok(v) => v,
-                        Err(f) => return stop(cpu, insns, start, i, Stop::Fault(f)),
+                        Err(f) => stop_at!($q, Stop::Fault(f)),
                     }
                 };
             }
             let imm = i.imm as i64 as u64;
             match i.op {
-                // ---- upper immediates, jumps, branches ----
-                Op::Lui => set!(i.rd, imm),
-                Op::Auipc => set!(i.rd, start.wrapping_add(auipc_offset(i)).wrapping_add(imm)),
-                Op::Jal => {
-                    let pc = last_pc!(i);
-                    setz!(i.rd, end);
-                    break $blk pc.wrapping_add(imm);
+                XOp::Nop => {}
+                XOp::Li => set!(i.rd, imm),
+                XOp::Auipc => set!(i.rd, block.pc.wrapping_add(imm)),
+                // ---- jumps and branches (always last in their block) ----
+                XOp::J => break $blk end!().wrapping_add(imm),
+                XOp::Jal => {
+                    set!(i.rd, end!());
+                    break $blk taken(end!(), &i.imm);
                 }
-                Op::Jalr => {
-                    let target = x!(i.rs1).wrapping_add(imm) & !1;
-                    setz!(i.rd, end);
-                    break $blk target;
+                XOp::Jr => break $blk x!(i.rs1).wrapping_add(imm) & !1,
+                XOp::Jalr => {
+                    let t = x!(i.rs1).wrapping_add(imm) & !1;
+                    set!(i.rd, end!());
+                    break $blk t;
                 }
-                Op::Beq => {
-                    if x!(i.rs1) == x!(i.rs2) {
-                        break $blk last_pc!(i).wrapping_add(imm);
-                    }
-                    break $blk end;
+                XOp::Beqz => { if x!(i.rs1) == 0 { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Bnez => { if x!(i.rs1) != 0 { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Beq => { if x!(i.rs1) == x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Bne => { if x!(i.rs1) != x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Blt => {
+                    { if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { break $blk taken(end!(), &i.imm); } break $blk end!(); }
                 }
-                Op::Bne => {
-                    if x!(i.rs1) != x!(i.rs2) {
-                        break $blk last_pc!(i).wrapping_add(imm);
-                    }
-                    break $blk end;
+                XOp::Bge => {
+                    { if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { break $blk taken(end!(), &i.imm); } break $blk end!(); }
                 }
-                Op::Blt => {
-                    if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) {
-                        break $blk last_pc!(i).wrapping_add(imm);
-                    }
-                    break $blk end;
-                }
-                Op::Bge => {
-                    if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) {
-                        break $blk last_pc!(i).wrapping_add(imm);
-                    }
-                    break $blk end;
-                }
-                Op::Bltu => {
-                    if x!(i.rs1) < x!(i.rs2) {
-                        break $blk last_pc!(i).wrapping_add(imm);
-                    }
-                    break $blk end;
-                }
-                Op::Bgeu => {
-                    if x!(i.rs1) >= x!(i.rs2) {
-                        break $blk last_pc!(i).wrapping_add(imm);
-                    }
-                    break $blk end;
-                }
+                XOp::Bltu => { if x!(i.rs1) < x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Bgeu => { if x!(i.rs1) >= x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
                 // ---- loads and stores ----
-                Op::Lb => setz!(
+                XOp::Lb => set!(
                     i.rd,
-                    try_mem!(mem.load_u8(x!(i.rs1).wrapping_add(imm))) as i8 as i64 as u64
+                    try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm))) as i8 as i64 as u64
                 ),
-                Op::Lh => setz!(
+                XOp::Lh => set!(
                     i.rd,
-                    try_mem!(mem.load_u16(x!(i.rs1).wrapping_add(imm))) as i16 as i64 as u64
+                    try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm))) as i16 as i64 as u64
                 ),
-                Op::Lw => setz!(
+                XOp::Lw => set!(
                     i.rd,
-                    sext32(try_mem!(mem.load_u32(x!(i.rs1).wrapping_add(imm))))
+                    sext32(try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm))))
                 ),
-                Op::Ld => setz!(i.rd, try_mem!(mem.load_u64(x!(i.rs1).wrapping_add(imm)))),
-                Op::Lbu => setz!(i.rd, try_mem!(mem.load_u8(x!(i.rs1).wrapping_add(imm)))),
-                Op::Lhu => setz!(i.rd, try_mem!(mem.load_u16(x!(i.rs1).wrapping_add(imm)))),
-                Op::Lwu => setz!(i.rd, try_mem!(mem.load_u32(x!(i.rs1).wrapping_add(imm)))),
-                Op::Sb => try_mem!(mem.store_u8(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
-                Op::Sh => try_mem!(mem.store_u16(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
-                Op::Sw => try_mem!(mem.store_u32(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
-                Op::Sd => try_mem!(mem.store_u64(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
+                XOp::Ld => set!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm)))),
+                XOp::Lbu => set!(i.rd, try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm)))),
+                XOp::Lhu => set!(i.rd, try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm)))),
+                XOp::Lwu => set!(i.rd, try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm)))),
+                XOp::Sb => try_mem!($p, mem.store_u8(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
+                XOp::Sh => try_mem!($p, mem.store_u16(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
+                XOp::Sw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
+                XOp::Sd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
                 // ---- register-immediate ----
-                Op::Addi => set!(i.rd, x!(i.rs1).wrapping_add(imm)),
-                Op::Slti => set!(i.rd, ((x!(i.rs1) as i64) < imm as i64) as u64),
-                Op::Sltiu => set!(i.rd, (x!(i.rs1) < imm) as u64),
-                Op::Xori => set!(i.rd, x!(i.rs1) ^ imm),
-                Op::Ori => set!(i.rd, x!(i.rs1) | imm),
-                Op::Andi => set!(i.rd, x!(i.rs1) & imm),
-                Op::Slli => set!(i.rd, x!(i.rs1) << (i.imm & 63)),
-                Op::Srli => set!(i.rd, x!(i.rs1) >> (i.imm & 63)),
-                Op::Srai => set!(i.rd, ((x!(i.rs1) as i64) >> (i.imm & 63)) as u64),
+                XOp::Addi => set!(i.rd, x!(i.rs1).wrapping_add(imm)),
+                XOp::Slti => set!(i.rd, ((x!(i.rs1) as i64) < imm as i64) as u64),
+                XOp::Sltiu => set!(i.rd, (x!(i.rs1) < imm) as u64),
+                XOp::Xori => set!(i.rd, x!(i.rs1) ^ imm),
+                XOp::Ori => set!(i.rd, x!(i.rs1) | imm),
+                XOp::Andi => set!(i.rd, x!(i.rs1) & imm),
+                // Shift amounts were masked by the lowering.
+                XOp::Slli => set!(i.rd, x!(i.rs1) << (i.imm & 63)),
+                XOp::Srli => set!(i.rd, x!(i.rs1) >> (i.imm & 63)),
+                XOp::Srai => set!(i.rd, ((x!(i.rs1) as i64) >> (i.imm & 63)) as u64),
                 // ---- register-register ----
-                Op::Add => set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2))),
-                Op::Sub => set!(i.rd, x!(i.rs1).wrapping_sub(x!(i.rs2))),
-                Op::Sll => set!(i.rd, x!(i.rs1) << (x!(i.rs2) & 63)),
-                Op::Slt => set!(i.rd, ((x!(i.rs1) as i64) < (x!(i.rs2) as i64)) as u64),
-                Op::Sltu => set!(i.rd, (x!(i.rs1) < x!(i.rs2)) as u64),
-                Op::Xor => set!(i.rd, x!(i.rs1) ^ x!(i.rs2)),
-                Op::Srl => set!(i.rd, x!(i.rs1) >> (x!(i.rs2) & 63)),
-                Op::Sra => set!(i.rd, ((x!(i.rs1) as i64) >> (x!(i.rs2) & 63)) as u64),
-                Op::Or => set!(i.rd, x!(i.rs1) | x!(i.rs2)),
-                Op::And => set!(i.rd, x!(i.rs1) & x!(i.rs2)),
+                XOp::Add => set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2))),
+                XOp::Sub => set!(i.rd, x!(i.rs1).wrapping_sub(x!(i.rs2))),
+                XOp::Sll => set!(i.rd, x!(i.rs1) << (x!(i.rs2) & 63)),
+                XOp::Slt => set!(i.rd, ((x!(i.rs1) as i64) < (x!(i.rs2) as i64)) as u64),
+                XOp::Sltu => set!(i.rd, (x!(i.rs1) < x!(i.rs2)) as u64),
+                XOp::Xor => set!(i.rd, x!(i.rs1) ^ x!(i.rs2)),
+                XOp::Srl => set!(i.rd, x!(i.rs1) >> (x!(i.rs2) & 63)),
+                XOp::Sra => set!(i.rd, ((x!(i.rs1) as i64) >> (x!(i.rs2) & 63)) as u64),
+                XOp::Or => set!(i.rd, x!(i.rs1) | x!(i.rs2)),
+                XOp::And => set!(i.rd, x!(i.rs1) & x!(i.rs2)),
                 // ---- 32-bit ----
-                Op::Addiw => set!(i.rd, sext32(x!(i.rs1).wrapping_add(imm))),
-                Op::Slliw => set!(i.rd, sext32(((x!(i.rs1) as u32) << (i.imm & 31)) as u64)),
-                Op::Srliw => set!(i.rd, sext32(((x!(i.rs1) as u32) >> (i.imm & 31)) as u64)),
-                Op::Sraiw => set!(i.rd, ((x!(i.rs1) as i32) >> (i.imm & 31)) as i64 as u64),
-                Op::Addw => set!(i.rd, sext32(x!(i.rs1).wrapping_add(x!(i.rs2)))),
-                Op::Subw => set!(i.rd, sext32(x!(i.rs1).wrapping_sub(x!(i.rs2)))),
-                Op::Sllw => set!(
+                XOp::Addiw => set!(i.rd, sext32(x!(i.rs1).wrapping_add(imm))),
+                XOp::Slliw => set!(i.rd, sext32(((x!(i.rs1) as u32) << (i.imm & 31)) as u64)),
+                XOp::Srliw => set!(i.rd, sext32(((x!(i.rs1) as u32) >> (i.imm & 31)) as u64)),
+                XOp::Sraiw => set!(i.rd, ((x!(i.rs1) as i32) >> (i.imm & 31)) as i64 as u64),
+                XOp::Addw => set!(i.rd, sext32(x!(i.rs1).wrapping_add(x!(i.rs2)))),
+                XOp::Subw => set!(i.rd, sext32(x!(i.rs1).wrapping_sub(x!(i.rs2)))),
+                XOp::Sllw => set!(
                     i.rd,
                     sext32(((x!(i.rs1) as u32) << (x!(i.rs2) & 31)) as u64)
                 ),
-                Op::Srlw => set!(
+                XOp::Srlw => set!(
                     i.rd,
                     sext32(((x!(i.rs1) as u32) >> (x!(i.rs2) & 31)) as u64)
                 ),
-                Op::Sraw => set!(i.rd, ((x!(i.rs1) as i32) >> (x!(i.rs2) & 31)) as i64 as u64),
+                XOp::Sraw => set!(i.rd, ((x!(i.rs1) as i32) >> (x!(i.rs2) & 31)) as i64 as u64),
                 // ---- M ----
-                Op::Mul => set!(i.rd, x!(i.rs1).wrapping_mul(x!(i.rs2))),
-                Op::Mulh => set!(i.rd, mulh(x!(i.rs1), x!(i.rs2))),
-                Op::Mulhsu => set!(i.rd, mulhsu(x!(i.rs1), x!(i.rs2))),
-                Op::Mulhu => set!(i.rd, mulhu(x!(i.rs1), x!(i.rs2))),
-                Op::Div => set!(i.rd, div(x!(i.rs1), x!(i.rs2))),
-                Op::Divu => set!(i.rd, divu(x!(i.rs1), x!(i.rs2))),
-                Op::Rem => set!(i.rd, rem(x!(i.rs1), x!(i.rs2))),
-                Op::Remu => set!(i.rd, remu(x!(i.rs1), x!(i.rs2))),
-                Op::Mulw => set!(i.rd, sext32(x!(i.rs1).wrapping_mul(x!(i.rs2)))),
-                Op::Divw => set!(i.rd, divw(x!(i.rs1), x!(i.rs2))),
-                Op::Divuw => set!(i.rd, divuw(x!(i.rs1), x!(i.rs2))),
-                Op::Remw => set!(i.rd, remw(x!(i.rs1), x!(i.rs2))),
-                Op::Remuw => set!(i.rd, remuw(x!(i.rs1), x!(i.rs2))),
-                // ---- system ----
-                Op::Fence => {}
-                Op::FenceI => return stop(cpu, insns, start, i, Stop::FenceI),
-                Op::Ecall => return stop(cpu, insns, start, i, Stop::Ecall),
-                Op::Ebreak => return stop(cpu, insns, start, i, Stop::Ebreak),
-                Op::Csrrw | Op::Csrrs | Op::Csrrc | Op::Csrrwi | Op::Csrrsi | Op::Csrrci => {
+                XOp::Mul => set!(i.rd, x!(i.rs1).wrapping_mul(x!(i.rs2))),
+                XOp::Mulh => set!(i.rd, mulh(x!(i.rs1), x!(i.rs2))),
+                XOp::Mulhsu => set!(i.rd, mulhsu(x!(i.rs1), x!(i.rs2))),
+                XOp::Mulhu => set!(i.rd, mulhu(x!(i.rs1), x!(i.rs2))),
+                XOp::Div => set!(i.rd, div(x!(i.rs1), x!(i.rs2))),
+                XOp::Divu => set!(i.rd, divu(x!(i.rs1), x!(i.rs2))),
+                XOp::Rem => set!(i.rd, rem(x!(i.rs1), x!(i.rs2))),
+                XOp::Remu => set!(i.rd, remu(x!(i.rs1), x!(i.rs2))),
+                XOp::Mulw => set!(i.rd, sext32(x!(i.rs1).wrapping_mul(x!(i.rs2)))),
+                XOp::Divw => set!(i.rd, divw(x!(i.rs1), x!(i.rs2))),
+                XOp::Divuw => set!(i.rd, divuw(x!(i.rs1), x!(i.rs2))),
+                XOp::Remw => set!(i.rd, remw(x!(i.rs1), x!(i.rs2))),
+                XOp::Remuw => set!(i.rd, remuw(x!(i.rs1), x!(i.rs2))),
+                // ---- FP loads and stores (inline: as hot as integer ones in FP code) ----
+                XOp::Flw => {
+                    let v = try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm)));
+                    set_f!(i.rd, fp::box_s(v as u32));
+                }
+                XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm)))),
+                XOp::Fsw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm), f!(i.rs2))),
+                XOp::Fsd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm), f!(i.rs2))),
+                // ---- fused pairs: the second half is the next slot ----
+                XOp::AddiBnez => {
+                    let v = x!(i.rs1).wrapping_add(imm);
+                    set!(i.rd, v);
+                    // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                    let b = unsafe { &*$p.add(1) };
+                    if v != 0 {
+                        break $blk taken(end!(), &b.imm);
+                    }
+                    break $blk end!();
+                }
+                XOp::AddLbu => {
+                    let a = x!(i.rs1).wrapping_add(x!(i.rs2));
+                    set!(i.rd, a);
+                    $p = $p.wrapping_add(1);
+                    // SAFETY: as above.
+                    let b = unsafe { &*$p };
+                    let v = try_mem!($p, mem.load_u8(a.wrapping_add(b.imm as i64 as u64)));
+                    set!(b.rd, v);
+                }
+                XOp::AddSb => {
+                    let a = x!(i.rs1).wrapping_add(x!(i.rs2));
+                    set!(i.rd, a);
+                    $p = $p.wrapping_add(1);
+                    // SAFETY: as above.
+                    let b = unsafe { &*$p };
+                    try_mem!($p, mem.store_u8(a.wrapping_add(b.imm as i64 as u64), x!(b.rs2)));
+                }
+                XOp::Generic => {
+                    let k = i.imm as usize;
+                    let (insns, start) = (&block.insns[..], block.pc);
                     let ctx = Ctx {
                         clock: clock.as_deref_mut(),
                         insns,
                         start,
                     };
-                    if csr::exec(cpu, *i, pc_of(i), ctx).is_err() {
-                        return stop(cpu, insns, start, i, Stop::Illegal);
-                    }
-                }
-                // ---- FP loads and stores (inline: as hot as integer ones in FP code) ----
-                Op::Flw => {
-                    let v = try_mem!(mem.load_u32(x!(i.rs1).wrapping_add(imm)));
-                    cpu.f[(i.rd & 31) as usize] = fp::box_s(v as u32);
-                }
-                Op::Fld => {
-                    cpu.f[(i.rd & 31) as usize] = try_mem!(mem.load_u64(x!(i.rs1).wrapping_add(imm)))
-                }
-                Op::Fsw => {
-                    try_mem!(mem.store_u32(x!(i.rs1).wrapping_add(imm), cpu.f[(i.rs2 & 31) as usize]))
-                }
-                Op::Fsd => {
-                    try_mem!(mem.store_u64(x!(i.rs1).wrapping_add(imm), cpu.f[(i.rs2 & 31) as usize]))
-                }
-                // ---- A ----
-                Op::LrW
-                | Op::ScW
-                | Op::AmoswapW
-                | Op::AmoaddW
-                | Op::AmoxorW
-                | Op::AmoandW
-                | Op::AmoorW
-                | Op::AmominW
-                | Op::AmomaxW
-                | Op::AmominuW
-                | Op::AmomaxuW
-                | Op::LrD
-                | Op::ScD
-                | Op::AmoswapD
-                | Op::AmoaddD
-                | Op::AmoxorD
-                | Op::AmoandD
-                | Op::AmoorD
-                | Op::AmominD
-                | Op::AmomaxD
-                | Op::AmominuD
-                | Op::AmomaxuD => try_mem!(amo::exec(cpu, mem, *i)),
-                // ---- F and D arithmetic ----
-                _ => {
-                    if fp::exec(cpu, *i).is_err() {
-                        return stop(cpu, insns, start, i, Stop::Illegal);
+                    if let Err(why) = slow::exec(cpu, mem, &insns[k], || pc_at(insns, start, k), ctx) {
+                        stop_at!($p, why);
                     }
                 }
             }
@@ -415,33 +411,21 @@ pub(crate) fn run_blocks(
     }
         // Four dispatch sites per loop iteration: a quarter of the loop
         // back-edges (each carries an interrupt check in V8's wasm code), and
-        // more indirect jumps for the branch predictor to tell apart (measured
-        // with interp_bench: 4 beats 2 and 8 both natively and in wasm). No end-of-slice check: the
-        // last instruction of every block leaves the loop.
+        // more indirect jumps for the branch predictor to tell apart
+        // (measured with interp_bench: 4 beats 2 and 8 both natively and in
+        // wasm). No end-of-slice check: the last slot of every block leaves
+        // the loop.
         let n = block.n;
         pc = 'blk: {
-            let mut p = insns.as_ptr();
+            let mut p = block.code.as_ptr();
             loop {
-                debug_assert!(p < insns.as_ptr_range().end);
-                // SAFETY: `p` points into `insns`: it starts at the first
-                // element and advances by one per executed instruction, and
-                // the block builder guarantees the last element ends the
-                // block (a control transfer or stop that breaks out of
-                // 'blk or returns, or the END_MARKER jump), so no instruction
-                // past the last is ever read. Blocks are never empty.
-                step!('blk, unsafe { &*p });
+                step!('blk, p);
                 p = p.wrapping_add(1);
-                debug_assert!(p < insns.as_ptr_range().end);
-                // SAFETY: as above.
-                step!('blk, unsafe { &*p });
+                step!('blk, p);
                 p = p.wrapping_add(1);
-                debug_assert!(p < insns.as_ptr_range().end);
-                // SAFETY: as above.
-                step!('blk, unsafe { &*p });
+                step!('blk, p);
                 p = p.wrapping_add(1);
-                debug_assert!(p < insns.as_ptr_range().end);
-                // SAFETY: as above.
-                step!('blk, unsafe { &*p });
+                step!('blk, p);
                 p = p.wrapping_add(1);
             }
         };
@@ -455,12 +439,12 @@ pub(crate) fn run_blocks(
     }
 }
 
-/// Stops the block `insns` (starting at `start`) at its element `i`:
-/// counts the instructions before `i` as retired and returns the stop.
+/// Stops `block` at its slot `at` (a pointer into `block.code`): counts
+/// the instructions before it as retired and returns the stop.
 #[cold]
 #[inline(never)]
-fn stop(cpu: &mut Cpu, insns: &[Insn], start: u64, i: &Insn, why: Stop) -> Out {
-    let idx = (i as *const Insn as usize - insns.as_ptr() as usize) / core::mem::size_of::<Insn>();
+fn stop(cpu: &mut Cpu, block: &Block, at: *const XInsn, why: Stop) -> Out {
+    let idx = (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>();
     cpu.instret += idx as u64;
-    Out::Stop(pc_at(insns, start, i), why)
+    Out::Stop(pc_at(&block.insns, block.pc, idx), why)
 }

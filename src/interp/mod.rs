@@ -18,6 +18,8 @@ pub mod csr;
 pub mod exec;
 mod fp;
 mod int;
+pub(crate) mod lower;
+mod slow;
 #[cfg(test)]
 mod tests;
 

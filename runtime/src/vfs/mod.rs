@@ -57,6 +57,8 @@ pub mod devfs;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
+#[cfg(target_arch = "wasm32")]
+pub mod jsfs;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hostfs;
 #[cfg(not(target_arch = "wasm32"))]

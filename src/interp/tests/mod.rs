@@ -6,6 +6,7 @@ mod atomic;
 mod cache;
 mod control;
 mod fpu;
+mod fused;
 mod integer;
 mod memory;
 mod qemu;

@@ -1,0 +1,157 @@
+//! The interpreter's private form: specialised ops (`li`, `j`, `jr`,
+//! branches against zero, loads into `x0`) and fused pairs (`addi`+`bnez`,
+//! `add`+`lbu`, `add`+`sb`), including precise faults in a fused pair's
+//! second half.
+
+use super::asm::*;
+use super::{exec, Code, Vm, CODE, DATA};
+use crate::interp::lower::{lower, XOp};
+use crate::interp::Exit;
+use crate::mem::{Access, FaultKind, MemFault};
+
+/// The ops the block at `CODE` was lowered to.
+fn lowered(vm: &Vm) -> Vec<XOp> {
+    let b = vm.interp.cache().get(CODE).expect("block at CODE");
+    lower(&b.insns).iter().map(|x| x.op).collect()
+}
+
+#[test]
+fn pairs_are_fused_and_run_correctly() {
+    // x5 = 3; loop: x6 += x5 (via add+lbu/add+sb on DATA); x5 -= 1; bnez x5
+    let code = Code::new().w(&[
+        addi(5, 0, 3),   // li
+        add(9, 10, 5),   // add x9 = DATA + x5
+        sb(5, 9, 0),     // sb x5, 0(x9)  (fused with the add)
+        add(11, 10, 5),  // add x11 = DATA + x5
+        lbu(12, 11, 0),  // lbu x12, 0(x11) (fused)
+        add(13, 13, 12), // x13 += x12
+        addi(5, 5, -1),  // fused with bnez
+        bne(5, 0, -24),  // back to the first add
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[10] = DATA;
+    assert_eq!(vm.run(1000), Exit::Ecall);
+    assert_eq!(vm.x(13), 3 + 2 + 1);
+    assert_eq!(vm.x(5), 0);
+    assert_eq!(vm.x(9), DATA + 1);
+    assert_eq!(vm.x(12), 1);
+    assert_eq!(vm.cpu.instret, 1 + 3 * 7 + 1);
+    // The loop body is its own block: check it was fused.
+    let b = vm.interp.cache().get(CODE + 4).expect("loop block");
+    let ops: Vec<XOp> = lower(&b.insns).iter().map(|x| x.op).collect();
+    assert_eq!(
+        ops,
+        [
+            XOp::AddSb,
+            XOp::Sb,
+            XOp::AddLbu,
+            XOp::Lbu,
+            XOp::Add,
+            XOp::AddiBnez,
+            XOp::Bnez
+        ]
+    );
+}
+
+#[test]
+fn addi_bnez_falls_through_at_zero() {
+    let vm = exec(
+        &[addi(5, 0, 1), addi(5, 5, -1), bne(5, 0, 8), addi(6, 0, 7)],
+        &[],
+    );
+    assert_eq!((vm.x(5), vm.x(6)), (0, 7));
+    assert_eq!(vm.cpu.instret, 5);
+}
+
+fn unmapped(addr: u64, access: Access) -> MemFault {
+    MemFault {
+        addr,
+        access,
+        kind: FaultKind::Unmapped,
+    }
+}
+
+#[test]
+fn fault_in_second_half_of_add_lbu_is_precise() {
+    // add x9 = x10 + x11 (= 8, unmapped), lbu x12, 0(x9) faults.
+    let code = Code::new().w(&[addi(5, 0, 1), add(9, 10, 11), lbu(12, 9, 0), ECALL]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[11] = 8;
+    vm.cpu.x[12] = 99;
+    let exit = vm.run(100);
+    assert_eq!(
+        exit,
+        Exit::Fault {
+            pc: CODE + 8,
+            fault: unmapped(8, Access::Read)
+        }
+    );
+    assert_eq!(lowered(&vm)[1], XOp::AddLbu);
+    // The add happened, the load did not; instret counts li and add.
+    assert_eq!((vm.x(9), vm.x(12)), (8, 99));
+    assert_eq!(vm.cpu.pc, CODE + 8);
+    assert_eq!(vm.cpu.instret, 2);
+    // Resuming at the load (a new block starting mid-pair) works.
+    vm.cpu.x[9] = DATA;
+    assert_eq!(vm.run(100), Exit::Ecall);
+    assert_eq!(vm.x(12), 0);
+    assert_eq!(vm.cpu.instret, 4);
+}
+
+#[test]
+fn fault_in_second_half_of_add_sb_is_precise() {
+    let code = Code::new().w(&[add(9, 10, 11), sb(5, 9, 3), ECALL]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[10] = 0x100;
+    vm.cpu.x[11] = 0x20;
+    let exit = vm.run(100);
+    assert_eq!(
+        exit,
+        Exit::Fault {
+            pc: CODE + 4,
+            fault: unmapped(0x123, Access::Write)
+        }
+    );
+    assert_eq!(lowered(&vm)[0], XOp::AddSb);
+    assert_eq!(vm.x(9), 0x120);
+    assert_eq!(vm.cpu.instret, 1);
+}
+
+#[test]
+fn specialised_forms() {
+    // li via lui and addi x0; j; jr; beqz; load into x0 (Generic).
+    let code = Code::new().w(&[
+        lui(5, 0x12345 << 12),
+        addi(6, 0, -5),
+        jal(0, 8),     // j over the next
+        addi(7, 0, 1), // skipped
+        beq(7, 0, 8),  // beqz taken
+        addi(8, 0, 1), // skipped
+        lbu(0, 10, 0), // load into x0: accesses memory, x0 stays 0
+        auipc(11, 0),
+        jalr(0, 12, 0), // jr x12 -> the ecall
+        addi(13, 0, 1), // skipped
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[10] = DATA;
+    vm.cpu.x[12] = CODE + 40;
+    assert_eq!(vm.run(100), Exit::Ecall);
+    assert_eq!(vm.x(5), 0x1234_5000);
+    assert_eq!(vm.x(6), (-5i64) as u64);
+    assert_eq!((vm.x(7), vm.x(8), vm.x(13)), (0, 0, 0));
+    assert_eq!(vm.x(11), CODE + 28);
+    assert_eq!(vm.x(0), 0);
+    assert_eq!(vm.cpu.instret, 8);
+    // A load into x0 still faults.
+    let code = Code::new().w(&[lbu(0, 0, 16), ECALL]);
+    let mut vm = Vm::new(&code);
+    assert_eq!(
+        vm.run(100),
+        Exit::Fault {
+            pc: CODE,
+            fault: unmapped(16, Access::Read)
+        }
+    );
+}
