@@ -91,16 +91,24 @@ pub(crate) fn read_file(
     }
 }
 
+/// How long a thread waiting on a pipe sleeps before it re-checks, in host
+/// nanoseconds.
+const PIPE_RECHECK_NS: u64 = 1_000_000;
+
 /// An operation on `f` failed with `e`; when that is EAGAIN on a pipe
-/// opened without O_NONBLOCK, the call must wait for the pipe to change.
+/// opened without O_NONBLOCK, the thread parks ([`crate::sched::Wait::Io`])
+/// and the call is restarted from scratch when it wakes (the pipe handlers
+/// change nothing when they fail, so a restart is safe).
 ///
-/// kproc: this is the one place to park the thread for pipes (e.g.
-/// `crate::sched::block(ctx, Wait::Io { deadline: None })`; the syscall is
-/// restarted from scratch, which the pipe handlers allow). Until then the
-/// guest sees EAGAIN.
+/// The wait ends after [`PIPE_RECHECK_NS`] rather than on a wake-up from
+/// the pipe: the other end can change through many paths (a write, a
+/// close, an exec closing it, a process exit dropping its table), and a
+/// short re-check covers them all at negligible cost (the scheduler runs
+/// other threads meanwhile, and idles the host when none can run).
 pub(crate) fn would_block(ctx: &mut Ctx, f: &OpenFile, e: Errno) -> Result<usize, Errno> {
-    let _ = ctx;
     if e == Errno::EAGAIN && f.flags() & crate::vfs::file::flags::O_NONBLOCK == 0 {
+        let deadline = Some(ctx.host.monotonic_ns().saturating_add(PIPE_RECHECK_NS));
+        crate::sched::block(ctx, crate::sched::Wait::Io { deadline });
         return Err(Errno::EAGAIN);
     }
     Err(e)

@@ -12,7 +12,7 @@
 //! An empty pipe (or a full one) answers EAGAIN. The syscall layer turns
 //! that into a wait for a descriptor without `O_NONBLOCK`
 //! ([`super::fs::would_block`]): the scheduler parks the thread and re-runs
-//! the call when the pipe changes.
+//! the call a moment later.
 
 use super::fs_fd::table;
 use super::{Args, Ctx, SysResult};
