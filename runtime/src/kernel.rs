@@ -419,17 +419,17 @@ impl Kernel {
 }
 
 /// Ends a parked thread's wait early when a signal it does not block is
-/// pending: the call returns `EINTR` (a vfork parent keeps waiting).
-/// ksig: restart rules (`SA_RESTART`) for interrupted waits go here.
+/// pending: the call returns `EINTR`, or restarts under `SA_RESTART` (see
+/// `signal::interrupt_wait`); a vfork parent keeps waiting.
 pub fn interrupt(t: &mut Thread) {
     let Some(w) = t.wait else { return };
     if matches!(w, Wait::Vfork { .. }) || !signal::interrupted(t) {
         return;
     }
-    if w.restarts() {
-        t.cpu.pc = t.cpu.pc.wrapping_add(4);
-    }
-    complete(t, crate::syscall::encode(Err(crate::Errno::EINTR)));
+    // ksig: the call ends with Linux's ERESTART* code; the next delivery
+    // makes it EINTR or restarts it (SA_RESTART).
+    t.wait = None;
+    signal::interrupt_wait(t, w.restarts());
 }
 
 /// After a signal was posted to `t`: ends a signal wait it satisfies

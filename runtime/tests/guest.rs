@@ -431,3 +431,14 @@ fn job_control_group_kill_thread_signals() {
          group killed: 2\npthread_kill: hits=1 right_thread=1\nsigchld: 1 status=4\n"
     );
 }
+
+#[test]
+fn interrupted_waits_restart_only_with_sa_restart() {
+    let o = same_as_qemu("sigrestart", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "no flags: waitpid failed errno=4 hits=1\nchild status 5\n\
+         SA_RESTART: waitpid returned the child errno=0 hits=1\nchild status 5\n\
+         nanosleep: r=-1 errno=4\n"
+    );
+}
