@@ -83,6 +83,8 @@ pub struct Kernel {
     pub init_done: Option<Box<Process>>,
     /// `execve` may read programs from the host (no `--root` was given).
     pub host_exec: bool,
+    /// Every pipe of the instance.
+    pub pipes: std::rc::Rc<crate::pipe::PipeFs>,
     next_id: i32,
 }
 
@@ -110,6 +112,7 @@ impl Kernel {
             init_pid: GUEST_PID,
             init_done: None,
             host_exec: true,
+            pipes: Default::default(),
             next_id: GUEST_PID,
         }
     }
@@ -419,8 +422,9 @@ impl Kernel {
 }
 
 /// Ends a parked thread's wait early when a signal it does not block is
-/// pending: the call returns `EINTR` (a vfork parent keeps waiting).
-/// ksig: restart rules (`SA_RESTART`) for interrupted waits go here.
+/// pending (a vfork parent keeps waiting): the call returns `ERESTARTSYS`
+/// (`ERESTARTNOHAND` for sleeps and pauses), which the next signal
+/// delivery turns into `EINTR` or a restart (`SA_RESTART`, or no handler).
 pub fn interrupt(t: &mut Thread) {
     let Some(w) = t.wait else { return };
     if matches!(w, Wait::Vfork { .. }) || !signal::interrupted(t) {
@@ -429,7 +433,12 @@ pub fn interrupt(t: &mut Thread) {
     if w.restarts() {
         t.cpu.pc = t.cpu.pc.wrapping_add(4);
     }
-    complete(t, crate::syscall::encode(Err(crate::Errno::EINTR)));
+    let code = match w {
+        Wait::Sleep { .. } | Wait::Signal { .. } => signal::ERESTARTNOHAND,
+        _ => signal::ERESTARTSYS,
+    };
+    t.interrupted = Some((t.cpu.x[17], t.cpu.x[10]));
+    complete(t, crate::syscall::encode(Err(code)));
 }
 
 /// After a signal was posted to `t`: ends a signal wait it satisfies

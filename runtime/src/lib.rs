@@ -29,6 +29,7 @@ pub mod itimer;
 pub mod kernel;
 pub mod layout;
 pub mod loader;
+pub mod pipe;
 pub mod sched;
 pub mod sigframe;
 pub mod signal;

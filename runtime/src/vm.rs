@@ -428,7 +428,10 @@ impl Vm {
         let rerun = std::mem::take(&mut t.rerun);
         let due = match rerun {
             true => None,
-            false => signal::deliver_pending(&mut p, &mut t, host, None),
+            false => {
+                let sc = t.interrupted.take();
+                signal::deliver_pending(&mut p, &mut t, host, sc)
+            }
         };
         if let Some(f) = due {
             end = Some((RunState::Killed(f.sig), f.addr, None));
@@ -514,6 +517,14 @@ impl Vm {
             }
         }
         self.k.settle();
+        if self.k.pipes.take_changed() {
+            // A pipe changed: parked reads and writes try again.
+            for t in self.k.threads.values_mut() {
+                if matches!(t.wait, Some(Wait::Io { .. })) {
+                    restart(t);
+                }
+            }
+        }
         used
     }
 

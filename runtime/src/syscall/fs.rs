@@ -226,13 +226,15 @@ fn pos(off: u64) -> Result<u64, Errno> {
 /// `read(fd, buf, count)`.
 pub fn read(ctx: &mut Ctx, a: &Args) -> SysResult {
     let f = file(ctx, a[0])?;
-    read_to_guest(ctx, &f, a[1], a[2], None)
+    let r = read_to_guest(ctx, &f, a[1], a[2], None);
+    crate::pipe::finish(ctx, &f, r) // kproc: pipes park
 }
 
 /// `write(fd, buf, count)`.
 pub fn write(ctx: &mut Ctx, a: &Args) -> SysResult {
     let f = file(ctx, a[0])?;
-    write_from_guest(ctx, &f, a[1], a[2], None)
+    let r = write_from_guest(ctx, &f, a[1], a[2], None);
+    crate::pipe::finish(ctx, &f, r) // kproc: pipes park
 }
 
 /// `pread64(fd, buf, count, offset)`.

@@ -84,6 +84,9 @@ fn check_flock(ctx: &mut Ctx, f: &OpenFile, addr: u64, set: bool) -> Result<u16,
 pub fn fcntl(ctx: &mut Ctx, a: &Args) -> SysResult {
     let fd = a[0] as i32;
     let f = file(ctx, a[0])?;
+    if let Some(r) = crate::pipe::control(ctx, &f, a[1] as u32, a[2], false) {
+        return r; // kproc: pipe sizes
+    }
     match a[1] as u32 {
         // F_DUPFD, F_DUPFD_CLOEXEC
         0 | 1030 => {

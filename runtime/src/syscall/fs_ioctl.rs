@@ -25,6 +25,9 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
     if f.flags() & O_PATH != 0 {
         return Err(Errno::EBADF);
     }
+    if let Some(r) = crate::pipe::control(ctx, &f, a[1] as u32, a[2], true) {
+        return r; // kproc: FIONREAD on pipes
+    }
     let fd = a[0] as i32;
     let flag_arg = |ctx: &mut Ctx| -> Result<bool, Errno> {
         let mut b = [0u8; 4];

@@ -17,6 +17,7 @@ pub mod fs_stat;
 pub mod futex;
 pub mod mm;
 pub mod names;
+pub mod pipe;
 pub mod process;
 pub mod random;
 pub mod signal;

@@ -5,8 +5,8 @@
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
 use super::{
-    exec, fs, fs_fd, fs_ioctl, fs_path, fs_stat, futex, mm, process, random, signal, thread, time,
-    wait, Handler,
+    exec, fs, fs_fd, fs_ioctl, fs_path, fs_stat, futex, mm, pipe, process, random, signal, thread,
+    time, wait, Handler,
 };
 
 /// How completely a call is implemented.
@@ -83,6 +83,7 @@ syscalls! {
    55, FCHOWN,             "fchown",             fs_path::fchown,            Full,    [I, I, I],          Dec;
    56, OPENAT,             "openat",             fs_path::openat,            Full,    [Dir, S, X, X],     Dec;
    57, CLOSE,              "close",              fs_fd::close,               Full,    [I],                Dec;
+   59, PIPE2,              "pipe2",              pipe::pipe2,                Full,    [P, X],             Dec;
    61, GETDENTS64,         "getdents64",         fs_stat::getdents64,        Full,    [I, P, U],          Dec;
    62, LSEEK,              "lseek",              fs::lseek,                  Full,    [I, I, I],          Dec;
    63, READ,               "read",               fs::read,                   Full,    [I, Out, U],        Dec;
