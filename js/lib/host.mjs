@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import tty from 'node:tty';
 import { webcrypto } from 'node:crypto';
+import { nodeFsMethods } from './nodefs.mjs';
 
 /** Linux errno numbers the host can return (negated). */
 export const EBADF = 9;
@@ -119,3 +120,6 @@ export class NodeHost {
     }
   }
 }
+
+// The file functions for `--root` / `--mount` (see nodefs.mjs).
+Object.assign(NodeHost.prototype, nodeFsMethods);

@@ -3,6 +3,7 @@
 //! Node.js; tests use it to run many guests in one process.
 
 const EBADF = 9;
+const ENOSYS = 38;
 
 export class MemoryHost {
   /** `stdin`: the bytes the guest reads from fd 0 (then end of file). */
@@ -50,6 +51,16 @@ export class MemoryHost {
   log(line) {
     if (this.onLog) this.onLog(line);
     else this.logLines.push(line);
+  }
+
+  /**
+   * Host directories (`--root`, `--mount`) are not served yet: the runtime's JsFs asks for
+   * `fsRealpath` first and gets ENOSYS, so building such a file system fails cleanly. A
+   * browser host can later provide the same `fs*` functions (see js/lib/nodefs.mjs) over an
+   * in-memory or OPFS tree.
+   */
+  fsRealpath(_path) {
+    return Uint8Array.of(1, ENOSYS);
   }
 
   /** Everything the guest wrote to fd 1 (or 2), as one Uint8Array. */

@@ -13,7 +13,7 @@ export const WASM_PATH = fileURLToPath(new URL('../pkg/nanovm_bg.wasm', import.m
 let glue = null;
 
 /**
- * Returns the initialised wasm-bindgen glue module (`WasmVm`, `WasmLoadError`, `lastPanic`),
+ * Returns the initialised wasm-bindgen glue module (`WasmVm`, `WasmOptions`, `WasmLoadError`, `lastPanic`),
  * instantiating it on first use. Throws an Error with a one-line message if it was not built.
  */
 export async function loadWasm() {

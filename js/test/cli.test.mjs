@@ -141,6 +141,11 @@ describe('same bytes as the native CLI', () => {
     () => ['run', '--cwd', '/tmp', '--', files.good],
     () => ['run', '--cwd', '/nonexistent', '--', files.good],
     () => ['run', '--cwd', '/nonexistent', '--', files.missing],
+    () => ['run', '--mount', `${files.missing}:/mnt`, '--', files.good],
+    () => ['run', '--mount', `${files.empty}:/mnt:ro`, '--', files.good],
+    () => ['run', '--mount', `${files.dir}:/mnt:ro`, '--', files.missing],
+    () => ['run', '--root', files.dir, '--', 'good'],
+    () => ['run', '--root', files.dir, '--', '/does-not-exist'],
   ];
   for (const [i, mk] of cases.entries()) {
     test(`case ${i}`, () => {

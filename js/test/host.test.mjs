@@ -134,3 +134,37 @@ test('parseArgs: options, --, program and its arguments', () => {
     assert.throws(() => parseArgs(bad), UsageError, JSON.stringify(bad));
   }
 });
+
+test('NodeHost file functions: -errno / [1, errno] on failure, never follow a symlink', () => {
+  const host = new NodeHost();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nanovm-nodefs-'));
+  try {
+    const b = (s) => new Uint8Array(Buffer.from(s));
+    fs.writeFileSync(path.join(dir, 'f'), 'abc');
+    fs.symlinkSync(path.join(dir, 'f'), path.join(dir, 'l'));
+    const st = new BigInt64Array(16);
+    assert.equal(host.fsLstat(b(path.join(dir, 'f')), st), 0);
+    assert.equal(Number(st[2]) & 0o170000, 0o100000); // S_IFREG
+    assert.equal(st[5], 3n); // size
+    assert.equal(host.fsLstat(b(path.join(dir, 'l')), st), 0);
+    assert.equal(Number(st[2]) & 0o170000, 0o120000); // S_IFLNK: lstat, not stat
+    assert.equal(host.fsLstat(b(path.join(dir, 'nope')), st), -2);
+    assert.equal(host.fsOpen(b(path.join(dir, 'l')), 0, false, 0), -40); // ELOOP: O_NOFOLLOW
+    assert.equal(host.fsOpen(b(path.join(dir, 'f')), 2, true, 0o644), -17); // EEXIST: O_EXCL
+    const fd = host.fsOpen(b(path.join(dir, 'f')), 2, false, 0);
+    assert.ok(fd >= 0);
+    assert.equal(host.fsPwrite(fd, b('XY'), 1), 2);
+    const buf = new Uint8Array(8);
+    assert.equal(host.fsPread(fd, buf, 0), 3);
+    assert.equal(Buffer.from(buf.subarray(0, 3)).toString(), 'aXY');
+    assert.equal(host.fsClose(fd), 0);
+    assert.deepEqual([...host.fsReaddir(b(dir))].slice(0, 1), [0]);
+    const names = Buffer.from(host.fsReaddir(b(dir)).subarray(1)).toString().split('\0').filter(Boolean);
+    assert.deepEqual(names.sort(), ['f', 'l']);
+    assert.deepEqual([...host.fsReadlink(b(path.join(dir, 'f')))], [1, 22]); // EINVAL
+    assert.deepEqual([...host.fsRealpath(b(path.join(dir, 'nope')))], [1, 2]);
+    assert.equal(Buffer.from(host.fsReadlink(b(path.join(dir, 'l'))).subarray(1)).toString(), path.join(dir, 'f'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -42,8 +42,10 @@
 //! then calls [`FsCtx::exec`] to close the close-on-exec descriptors.
 
 use crate::errno::Errno;
+use crate::syscall::fs_pipe::PipeFs;
+use crate::syscall::fs_stdio::StdioFs;
 use crate::task::GUEST_UID;
-use crate::vfs::devfs::{makedev, mount_devfs, DevFs};
+use crate::vfs::devfs::{mount_devfs, DevFs};
 use crate::vfs::fdtable::FdTable;
 use crate::vfs::file::{flags::*, OpenFile};
 use crate::vfs::memfs::MemFs;
@@ -109,91 +111,6 @@ pub struct FsConfig {
     pub cwd: Vec<u8>,
 }
 
-/// A file system of three character devices standing for host descriptors
-/// 0, 1, 2 (inodes 2, 3, 4; inode 1 is an empty directory). Never mounted:
-/// its inodes are only reachable through the descriptors made at start.
-/// Its `read`/`write` are never used: the syscall layer sends host-stream
-/// I/O to the host (they return EIO).
-pub struct StdioFs {
-    uid: u32,
-    clock: Rc<Cell<Timespec>>,
-}
-
-impl FileSystem for StdioFs {
-    fn name(&self) -> &str {
-        "devpts"
-    }
-    fn root(&self) -> Ino {
-        1
-    }
-    fn grab(&self, _: Ino) {}
-    fn put(&self, _: Ino) {}
-    fn lookup(&self, dir: Ino, name: &[u8]) -> VfsResult<Ino> {
-        match (dir, name) {
-            (1, b"." | b"..") => Ok(1),
-            (1, _) => Err(Errno::ENOENT),
-            _ => Err(Errno::ENOTDIR),
-        }
-    }
-    fn getattr(&self, ino: Ino) -> VfsResult<Stat> {
-        let now = self.clock.get();
-        let (mode, rdev) = match ino {
-            1 => (mode::S_IFDIR | 0o755, 0),
-            2..=4 => (mode::S_IFCHR | 0o620, makedev(136, 0)),
-            _ => return Err(Errno::ENOENT),
-        };
-        Ok(Stat {
-            ino: ino + 1,
-            mode,
-            nlink: 1,
-            uid: self.uid,
-            gid: 5, // tty
-            rdev,
-            blksize: 1024,
-            atime: now,
-            mtime: now,
-            ctime: now,
-            ..Stat::default()
-        })
-    }
-    fn setattr(&self, ino: Ino, _: &SetAttr) -> VfsResult<()> {
-        self.getattr(ino).map(|_| ())
-    }
-    fn create(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn mkdir(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn symlink(&self, _: Ino, _: &[u8], _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn link(&self, _: Ino, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn unlink(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rmdir(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rename(&self, _: Ino, _: &[u8], _: Ino, _: &[u8], _: u32) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn readlink(&self, _: Ino) -> VfsResult<Vec<u8>> {
-        Err(Errno::EINVAL)
-    }
-    fn read(&self, _: Ino, _: u64, _: &mut [u8]) -> VfsResult<usize> {
-        Err(Errno::EIO)
-    }
-    fn write(&self, _: Ino, _: u64, _: &[u8]) -> VfsResult<usize> {
-        Err(Errno::EIO)
-    }
-    fn readdir(&self, dir: Ino, _: u64, _: &mut dyn FnMut(DirEntry<'_>) -> bool) -> VfsResult<()> {
-        self.lookup(dir, b".").map(|_| ())
-    }
-}
-
 /// One `flock` holder: the open file description and whether exclusive.
 type Holder = (Weak<OpenFile>, bool);
 
@@ -208,6 +125,10 @@ pub struct FsKernel {
     devfs: Option<(Rc<DevFs>, [Ino; 2])>,
     /// `flock` holders per inode (mount, inode).
     locks: RefCell<HashMap<(MountId, Ino), Vec<Holder>>>,
+    /// Every pipe.
+    pipes: Rc<PipeFs>,
+    /// The pipe of each named FIFO inode (mount, inode) while it is open.
+    fifos: RefCell<HashMap<(MountId, Ino), u64>>,
 }
 
 /// Whether `fs` is the very file system `target` (data pointer identity).
@@ -220,6 +141,37 @@ impl FsKernel {
     pub fn host_fd(&self, file: &OpenFile) -> Option<i32> {
         let v = file.vnode();
         (same_fs(v.fs(), &self.stdio) && (2..=4).contains(&v.ino())).then(|| v.ino() as i32 - 2)
+    }
+
+    /// The pipes' file system.
+    pub fn pipes(&self) -> &Rc<PipeFs> {
+        &self.pipes
+    }
+
+    /// Opening a named FIFO: `file` (as the VFS opened it) becomes a
+    /// description of the FIFO's pipe, the read end for O_RDONLY and O_RDWR,
+    /// the write end for O_WRONLY, with the same status flags. Opens do not
+    /// wait for the other side; the first read waits for a writer instead
+    /// (see [`PipeFs`]). Writing through an O_RDWR descriptor of a FIFO is
+    /// EBADF (a description holds one end).
+    pub fn open_fifo(&self, file: OpenFile) -> OpenFile {
+        let v = file.vnode();
+        let key = (v.mnt(), v.ino());
+        let old = self.fifos.borrow().get(&key).copied();
+        let id = self.pipes.fifo(old);
+        self.fifos.borrow_mut().insert(key, id);
+        let flags = file.flags();
+        let write_only = flags & O_ACCMODE == O_WRONLY;
+        let ino = 2 * id + 2 + write_only as u64;
+        let fs: Rc<dyn FileSystem> = self.pipes.clone();
+        let end = Vnode::new(NO_MOUNT, crate::syscall::fs_pipe::PIPE_DEV, fs, ino);
+        OpenFile::new(end, FileType::Fifo, flags)
+    }
+
+    /// The pipe-end inode behind `file`, if it is a pipe.
+    pub fn pipe_ino(&self, file: &OpenFile) -> Option<Ino> {
+        let v = file.vnode();
+        same_fs(v.fs(), &self.pipes).then(|| v.ino())
     }
 
     /// Whether `file` is `/dev/random` or `/dev/urandom` (read from the host).
@@ -325,48 +277,75 @@ fn default_root(clock: &Rc<Cell<Timespec>>) -> VfsResult<Rc<MemFs>> {
     Ok(fs)
 }
 
-/// Copies the host directory `from` into directory `dir` of `fs` (files,
-/// directories, symlinks; other kinds skipped), up to `budget` bytes.
-#[cfg(not(target_arch = "wasm32"))]
-fn copy_in(fs: &MemFs, dir: Ino, from: &std::path::Path, budget: &mut u64) -> VfsResult<()> {
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::PermissionsExt;
-    let io = |e: std::io::Error| Errno(e.raw_os_error().unwrap_or(Errno::EIO.0));
-    for ent in std::fs::read_dir(from).map_err(io)? {
-        let ent = ent.map_err(io)?;
-        let md = std::fs::symlink_metadata(ent.path()).map_err(io)?;
-        let name = ent.file_name();
-        let name = name.as_bytes();
-        let perm = md.permissions().mode() & 0o7777;
+/// Copies directory `from` of `src` (the served root: a HostFs, or a JsFs under wasm) into
+/// directory `dir` of `fs` (files, directories, symlinks; other kinds skipped), up to `budget`
+/// bytes. It goes through the `FileSystem` trait, so it keeps the served root's confinement
+/// and works the same in both builds.
+fn copy_in(
+    src: &dyn FileSystem,
+    from: Ino,
+    fs: &MemFs,
+    dir: Ino,
+    budget: &mut u64,
+) -> VfsResult<()> {
+    let mut ents = Vec::new();
+    src.readdir(from, 0, &mut |e| {
+        if e.name != b"." && e.name != b".." {
+            ents.push((e.ino, e.name.to_vec()));
+        }
+        true
+    })?;
+    for (ino, name) in ents {
+        let st = src.getattr(ino)?;
+        let perm = st.mode & 0o7777;
         let node = NewNode {
             uid: GUEST_UID,
             gid: GUEST_UID,
             ..file_node(perm)
         };
-        if md.is_dir() {
-            let sub = fs.mkdir(
-                dir,
-                name,
-                &NewNode {
+        match st.mode & mode::S_IFMT {
+            mode::S_IFDIR => {
+                let dnode = NewNode {
                     mode: mode::S_IFDIR | perm,
                     ..node
-                },
-            )?;
-            copy_in(fs, sub, &ent.path(), budget)?;
-        } else if md.is_symlink() {
-            let t = std::fs::read_link(ent.path()).map_err(io)?;
-            fs.symlink(dir, name, t.as_os_str().as_bytes(), &node)?;
-        } else if md.is_file() {
-            if md.len() > *budget {
-                return Err(Errno::ENOSPC);
+                };
+                let sub = fs.mkdir(dir, &name, &dnode)?;
+                copy_in(src, ino, fs, sub, budget)?;
             }
-            *budget -= md.len();
-            let data = std::fs::read(ent.path()).map_err(io)?;
-            let ino = fs.create(dir, name, &node)?;
-            fs.write(ino, 0, &data)?;
+            mode::S_IFLNK => {
+                fs.symlink(dir, &name, &src.readlink(ino)?, &node)?;
+            }
+            mode::S_IFREG => {
+                if st.size > *budget {
+                    return Err(Errno::ENOSPC);
+                }
+                *budget -= st.size;
+                let to = fs.create(dir, &name, &node)?;
+                src.grab(ino);
+                let copied = copy_data(src, ino, fs, to);
+                src.put(ino);
+                copied?;
+            }
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// Copies regular file `ino` of `src` into file `to` of `fs`.
+fn copy_data(src: &dyn FileSystem, ino: Ino, fs: &MemFs, to: Ino) -> VfsResult<()> {
+    src.open(ino, O_RDONLY)?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut off = 0u64;
+    loop {
+        match src.read(ino, off, &mut buf)? {
+            0 => return Ok(()),
+            n => {
+                fs.write(to, off, &buf[..n])?;
+                off += n as u64;
+            }
+        }
+    }
 }
 
 impl FsCtx {
@@ -380,6 +359,12 @@ impl FsCtx {
     /// (`--root /x: No such file or directory`).
     pub fn build(cfg: &FsConfig) -> Result<FsCtx, String> {
         let clock = Rc::new(Cell::new(Timespec::default()));
+        // The tree made now gets the host's time (wasm has no clock here:
+        // epoch until the first modifying call).
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            clock.set(Timespec::new(d.as_secs() as i64, d.subsec_nanos()));
+        }
         let msg = |what: &str, e: Errno| format!("{what}: {}", e.message());
         let (mut vfs, tmp_src) = match &cfg.root {
             None => {
@@ -417,11 +402,14 @@ impl FsCtx {
                 ..SetAttr::default()
             };
             fs.setattr(fs.root(), &perm).map_err(|e| msg("/tmp", e))?;
-            #[cfg(not(target_arch = "wasm32"))]
-            copy_in(&fs, fs.root(), src, &mut TMP_COPY_LIMIT.clone())
-                .map_err(|e| msg(&format!("copying {}", src.display()), e))?;
-            #[cfg(target_arch = "wasm32")]
-            let _ = (src, TMP_COPY_LIMIT);
+            copy_in(
+                &**at.fs(),
+                at.ino(),
+                &fs,
+                fs.root(),
+                &mut TMP_COPY_LIMIT.clone(),
+            )
+            .map_err(|e| msg(&format!("copying {}", src.display()), e))?;
             vfs.mount(&at, fs, MountFlags::default())
                 .map_err(|e| msg("/tmp", e))?;
         }
@@ -457,16 +445,15 @@ impl FsCtx {
             };
             vfs.mount(&at, fs, flags).map_err(|e| msg(&shown, e))?;
         }
-        let stdio = Rc::new(StdioFs {
-            uid: GUEST_UID,
-            clock: clock.clone(),
-        });
+        let stdio = Rc::new(StdioFs::new(GUEST_UID, clock.clone()));
         let kernel = Rc::new(FsKernel {
             vfs,
-            clock,
+            clock: clock.clone(),
             stdio: stdio.clone(),
             devfs,
             locks: RefCell::new(HashMap::new()),
+            pipes: Rc::new(PipeFs::new(GUEST_UID, clock.clone())),
+            fifos: RefCell::new(HashMap::new()),
         });
         let mut fds = FdTable::new();
         let sfs: Rc<dyn FileSystem> = stdio;
@@ -548,10 +535,12 @@ fn host_fs(dir: &std::path::Path, read_only: bool) -> VfsResult<Rc<dyn FileSyste
     Ok(Rc::new(fs))
 }
 
-/// Host directories cannot be served in wasm (the JS host has its own).
+/// Under wasm, a JsFs of `dir`: the JS host's file functions (see `vfs::jsfs`).
 #[cfg(target_arch = "wasm32")]
-fn host_fs(_dir: &std::path::Path, _read_only: bool) -> VfsResult<Rc<dyn FileSystem>> {
-    Err(Errno::EOPNOTSUPP)
+fn host_fs(dir: &std::path::Path, read_only: bool) -> VfsResult<Rc<dyn FileSystem>> {
+    let path = dir.to_string_lossy();
+    let fs = crate::vfs::jsfs::JsFs::new(path.as_bytes(), read_only, (GUEST_UID, GUEST_UID))?;
+    Ok(Rc::new(fs))
 }
 
 /// `mkdir -p` of the absolute guest path `path` as root; returns the directory.

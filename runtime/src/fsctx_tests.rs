@@ -1,6 +1,7 @@
 //! Tests of the file-system context: building trees, fork and exec.
 
 use super::*;
+use crate::vfs::devfs::makedev;
 
 fn tmp_host_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("nanovm-fsctx-{name}-{}", std::process::id()));

@@ -83,8 +83,9 @@ pub struct Kernel {
     pub init_done: Option<Box<Process>>,
     /// `execve` may read programs from the host (no `--root` was given).
     pub host_exec: bool,
-    /// Every pipe of the instance.
-    pub pipes: std::rc::Rc<crate::pipe::PipeFs>,
+    /// Set when a syscall completed or a process ended: parked I/O waits
+    /// (pipes) try again, as what they wait for may have changed.
+    pub io_progress: bool,
     next_id: i32,
 }
 
@@ -112,7 +113,7 @@ impl Kernel {
             init_pid: GUEST_PID,
             init_done: None,
             host_exec: true,
-            pipes: Default::default(),
+            io_progress: false,
             next_id: GUEST_PID,
         }
     }
@@ -354,6 +355,7 @@ impl Kernel {
     /// process for the caller to drop (or keep, for the first process).
     pub fn exit_process(&mut self, mut p: Box<Process>, status: RunState) -> Box<Process> {
         let pid = p.pid;
+        self.io_progress = true;
         let mut instret = 0;
         self.threads.retain(|_, t| {
             if t.pid == pid {

@@ -15,11 +15,13 @@
 //! while vm.run(&mut host, 1 << 24) == RunState::Running {}
 //! ```
 //!
-//! Not yet: dynamic linking, files (the [`vfs`] exists but is not wired to
-//! the syscalls yet: the file system the guest sees is empty), signal
-//! delivery to handlers (dispositions are stored; see [`syscall::signal`]).
-//! Processes and threads are scheduled by [`Vm`] over the [`kernel`]'s
-//! tables; blocking calls park threads ([`sched`]).
+//! Files: the guest sees the [`vfs`] through [`fsctx`] (an in-memory tree
+//! by default, or a host directory with `--root`). Processes and threads are
+//! scheduled by [`Vm`] over the [`kernel`]'s tables; blocking calls park
+//! threads ([`sched`]). Signals are delivered to handlers with the kernel's
+//! riscv64 signal frame ([`signal`]).
+//!
+//! Not yet: dynamic linking.
 
 pub mod elf;
 pub mod errno;
@@ -29,7 +31,6 @@ pub mod itimer;
 pub mod kernel;
 pub mod layout;
 pub mod loader;
-pub mod pipe;
 pub mod sched;
 pub mod sigframe;
 pub mod signal;

@@ -248,6 +248,9 @@ pub struct ThreadSignals {
     /// A parked syscall `(nr, orig_a0)` that [`interrupt_wait`] ended with an
     /// `ERESTART*` code: the next [`deliver_pending`] applies the restart rules.
     pub restart: Option<(u64, u64)>,
+    /// Blocked signals that still end a wait (`rt_sigtimedwait`'s set while
+    /// it is parked); 0 otherwise.
+    pub waiting: u64,
 }
 
 /// The disposition of `sig` in `proc`.
@@ -339,19 +342,35 @@ pub fn flush(thread: &mut Thread, sig: i32) {
     thread.sig.queue.retain(|i| i.signo() != sig);
 }
 
-/// Whether a signal is waiting that should interrupt a blocking syscall.
+/// Whether a signal is waiting that should interrupt a blocking syscall
+/// (or end a parked `rt_sigtimedwait`).
 pub fn interrupted(thread: &Thread) -> bool {
-    thread.pending & !thread.sigmask != 0
+    thread.pending & (!thread.sigmask | thread.sig.waiting) != 0
+}
+
+/// The code a parked syscall `nr` ends with when a signal interrupts it
+/// (Linux: most calls `-ERESTARTSYS`; `ERESTARTNOHAND` for those never
+/// restarted after a handler; `epoll_pwait` is plain `EINTR`). A parked
+/// `rt_sigtimedwait` whose awaited signal arrived re-runs to collect it.
+fn interrupt_code(nr: u64, thread: &Thread) -> Errno {
+    match nr {
+        137 if thread.pending & thread.sig.waiting != 0 => ERESTARTNOINTR,
+        137 | 22 => Errno::EINTR,
+        // pselect6, ppoll, nanosleep, clock_nanosleep, rt_sigsuspend
+        72 | 73 | 101 | 115 | 133 => ERESTARTNOHAND,
+        _ => ERESTARTSYS,
+    }
 }
 
 /// Ends the wait of a thread parked in a syscall because a signal arrived
-/// (SCHEDULER HOOK: call it when [`interrupted`] becomes true for a parked
-/// thread). The call then returns `code` (normally [`ERESTARTSYS`]; use
-/// [`ERESTARTNOHAND`] for calls Linux never restarts after a handler, like
-/// `rt_sigsuspend`, `ppoll`, `nanosleep`), and the next [`deliver_pending`]
-/// turns that into `EINTR` or a restart. `rewound` says the pc was already
-/// moved back to the `ecall` (a restarting wait).
-pub fn interrupt_wait(thread: &mut Thread, rewound: bool, code: Errno) {
+/// (SCHEDULER HOOK: call it, and clear the wait, when [`interrupted`]
+/// becomes true for a parked thread). The call returns the code Linux's
+/// would (see `interrupt_code`), and the next [`deliver_pending`] turns an
+/// `ERESTART*` code into `EINTR` or a restart (`SA_RESTART`). `rewound` says
+/// the pc was already moved back to the `ecall` (a restarting wait).
+pub fn interrupt_wait(thread: &mut Thread, rewound: bool) {
+    let code = interrupt_code(thread.cpu.x[17], thread);
+    thread.sig.waiting = 0;
     let cpu = &mut thread.cpu;
     if rewound {
         cpu.pc = cpu.pc.wrapping_add(4);

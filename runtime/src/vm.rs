@@ -517,8 +517,9 @@ impl Vm {
             }
         }
         self.k.settle();
-        if self.k.pipes.take_changed() {
-            // A pipe changed: parked reads and writes try again.
+        if std::mem::take(&mut self.k.io_progress) {
+            // Others made progress (a pipe may have changed): parked reads
+            // and writes try again. (No per-object wait queues yet.)
             for t in self.k.threads.values_mut() {
                 if matches!(t.wait, Some(Wait::Io { .. })) {
                     restart(t);
@@ -644,6 +645,7 @@ impl Vm {
             return Ok(After::Switch);
         }
         t.cpu.x[10] = syscall::encode(res);
+        self.k.io_progress = true;
         Ok(After::Continue)
     }
 

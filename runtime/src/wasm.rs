@@ -27,6 +27,8 @@ extern "C" {
     /// `read(fd, Uint8Array) -> number` (bytes read, 0 at end of file, or `-errno`),
     /// `realtimeNs() -> bigint`, `monotonicNs() -> bigint`, `random(Uint8Array)` (fills it with
     /// cryptographically secure bytes), `log(string)` (one diagnostic line, no newline).
+    /// For `--root`/`--mount` it also needs the file functions `fsLstat`, `fsOpen`, ... that
+    /// `crate::vfs::jsfs` documents (`js/lib/nodefs.mjs` implements them over Node's `fs`).
     #[derive(Clone)]
     pub type JsHost;
 

@@ -246,3 +246,69 @@ fn closed_stdout_kills_with_sigpipe_silently() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn root_mount_env_and_cwd() {
+    let d = tmpdir("root");
+    std::fs::create_dir_all(d.join("bin")).unwrap();
+    std::fs::create_dir_all(d.join("tmp")).unwrap();
+    std::fs::create_dir_all(d.join("work")).unwrap();
+    std::fs::copy(build("hello", Link::Static), d.join("bin/hello")).unwrap();
+    let root = d.to_str().unwrap();
+    let out = nanovm(&["run", "--root", root, "--", "/bin/hello"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", out);
+    assert_eq!(out.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    // A guest path that does not exist in the root: 127, one line.
+    let out = nanovm(&["run", "--root", root, "--", "/bin/nope"]);
+    assert_rejected(
+        &out,
+        Path::new("/bin/nope"),
+        127,
+        "No such file or directory",
+    );
+    let out = nanovm(&["run", "--root", root, "--", "/tmp"]);
+    assert_rejected(&out, Path::new("/tmp"), 126, "Permission denied");
+    // Bad file-system options are usage errors.
+    for args in [
+        &["run", "--root", "/nonexistent/x", "--", "/bin/hello"][..],
+        &["run", "--mount", "bad", "--", "/bin/hello"],
+        &[
+            "run",
+            "--root",
+            root,
+            "--cwd",
+            "/missing",
+            "--",
+            "/bin/hello",
+        ],
+        &[
+            "run",
+            "--root",
+            root,
+            "--mount",
+            "/tmp:/not-there",
+            "--",
+            "/bin/hello",
+        ],
+    ] {
+        let out = nanovm(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // The args guest prints its arguments and environment.
+    std::fs::copy(build("args", Link::Static), d.join("bin/args")).unwrap();
+    let mnt = format!("{}:/work", d.join("work").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_nanovm"))
+        .args(["run", "--root", root, "--mount", &mnt, "--cwd", "/work"])
+        .args(["--env", "GUEST=yes", "--", "/bin/args", "x"])
+        .env_clear()
+        .env("HOSTVAR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("GUEST=yes") && text.contains("HOSTVAR=1"),
+        "{text}"
+    );
+}

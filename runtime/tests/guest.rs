@@ -87,6 +87,14 @@ fn same_as_qemu(
 }
 
 #[test]
+fn files() {
+    let o = same_as_qemu("files", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("ls: . .. a h2 s sub\n"), "{text}");
+    assert!(text.ends_with("getcwd gone ENOENT\n"), "{text}");
+}
+
+#[test]
 fn hello() {
     let o = same_as_qemu("hello", Link::Static, &[], &[], b"");
     assert_eq!(o.stdout, b"Hello, world!\n42 forty-two 2a -42\n");

@@ -257,6 +257,21 @@ pub(crate) fn run_blocks(
                 };
             }
             let imm = i.imm as i64 as u64;
+            // First half `rd = $v`, then the branch in the next slot if
+            // `$c(rd, x[branch.rs2])`.
+            macro_rules! fused_br {
+                ($b:lifetime, $v:expr, |$x:ident, $y:ident| $c:expr) => {{
+                    let $x: u64 = $v;
+                    set!(i.rd, $x);
+                    // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                    let b = unsafe { &*$p.add(1) };
+                    let $y: u64 = x!(b.rs2);
+                    if $c {
+                        break $b taken(end!(), &b.imm);
+                    }
+                    break $b end!();
+                }};
+            }
             match i.op {
                 XOp::Nop => {}
                 XOp::Li => set!(i.rd, imm),
@@ -377,6 +392,14 @@ pub(crate) fn run_blocks(
                     }
                     break $blk end!();
                 }
+                // An add/addi, then the branch in the next slot comparing
+                // the result with the branch's `rs2`.
+                XOp::AddiBne => fused_br!($blk, x!(i.rs1).wrapping_add(imm), |v, w| v != w),
+                XOp::AddiBlt => fused_br!($blk, x!(i.rs1).wrapping_add(imm), |v, w| (v as i64)
+                    < (w as i64)),
+                XOp::AddiBltu => fused_br!($blk, x!(i.rs1).wrapping_add(imm), |v, w| v < w),
+                XOp::AddBne => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |v, w| v != w),
+                XOp::AddBltu => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |v, w| v < w),
                 XOp::AddLbu => {
                     let a = x!(i.rs1).wrapping_add(x!(i.rs2));
                     set!(i.rd, a);

@@ -83,6 +83,17 @@ xops! {
     /// Fused `addi rd, rd, imm; bne rd, x0, end + off` where the next slot
     /// is the `bnez` (its `imm` is the branch offset): the loop-counter idiom.
     AddiBnez,
+    /// Fused `addi rd, rs1, imm; bne rd, r2, off` (next slot is the branch;
+    /// the comparison reads the branch's `rs2` after the `addi`).
+    AddiBne,
+    /// Fused `addi rd, rs1, imm; blt rd, r2, off`.
+    AddiBlt,
+    /// Fused `addi rd, rs1, imm; bltu rd, r2, off`.
+    AddiBltu,
+    /// Fused `add rd, rs1, rs2; bne rd, r2, off`.
+    AddBne,
+    /// Fused `add rd, rs1, rs2; bltu rd, r2, off`.
+    AddBltu,
     /// Fused `add rd, rs1, rs2; lbu r, off(rd)` (next slot is the `lbu`).
     AddLbu,
     /// Fused `add rd, rs1, rs2; sb r, off(rd)` (next slot is the `sb`).
@@ -227,6 +238,12 @@ fn fuse(a: &XInsn, b: &XInsn) -> Option<XOp> {
     match (a.op, b.op) {
         // addi r, r, k; bnez r
         (XOp::Addi, XOp::Bnez) if a.rd == a.rs1 && b.rs1 == a.rd => Some(XOp::AddiBnez),
+        // addi/add r, ...; b<cond> r, t (the loop-bound idiom)
+        (XOp::Addi, XOp::Bne) if b.rs1 == a.rd => Some(XOp::AddiBne),
+        (XOp::Addi, XOp::Blt) if b.rs1 == a.rd => Some(XOp::AddiBlt),
+        (XOp::Addi, XOp::Bltu) if b.rs1 == a.rd => Some(XOp::AddiBltu),
+        (XOp::Add, XOp::Bne) if b.rs1 == a.rd => Some(XOp::AddBne),
+        (XOp::Add, XOp::Bltu) if b.rs1 == a.rd => Some(XOp::AddBltu),
         // add r, s, t; lbu d, off(r)
         (XOp::Add, XOp::Lbu) if b.rs1 == a.rd => Some(XOp::AddLbu),
         // add r, s, t; sb v, off(r)

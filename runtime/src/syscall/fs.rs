@@ -79,10 +79,32 @@ pub(crate) fn read_file(
         ctx.host.random(buf);
         return Ok(buf.len());
     }
+    if k.pipe_ino(f).is_some() {
+        if off.is_some() {
+            return Err(Errno::ESPIPE);
+        }
+        return f.read(buf).or_else(|e| would_block(ctx, f, e));
+    }
     match off {
         Some(o) => f.pread(buf, o),
         None => f.read(buf),
     }
+}
+
+/// An operation on `f` failed with `e`; when that is EAGAIN on a pipe
+/// opened without O_NONBLOCK, the call must wait for the pipe to change.
+///
+/// kproc: this is the one place to park the thread for pipes (e.g.
+/// `crate::sched::block(ctx, Wait::Io { deadline: None })`; the syscall is
+/// restarted from scratch, which the pipe handlers allow). Until then the
+/// guest sees EAGAIN.
+pub(crate) fn would_block(ctx: &mut Ctx, f: &OpenFile, e: Errno) -> Result<usize, Errno> {
+    if e == Errno::EAGAIN && f.flags() & crate::vfs::file::flags::O_NONBLOCK == 0 {
+        // kproc: park; the call runs again after other tasks made progress.
+        crate::sched::block(ctx, crate::sched::Wait::Io { deadline: None });
+        return Err(Errno::EAGAIN);
+    }
+    Err(e)
 }
 
 /// Writes `data` to `f` (at `off`, or at the file offset). A write to a
@@ -112,6 +134,18 @@ pub(crate) fn write_file(
             }
         };
     }
+    if k.pipe_ino(f).is_some() {
+        if off.is_some() {
+            return Err(Errno::ESPIPE);
+        }
+        return match f.write(data) {
+            Err(Errno::EPIPE) => {
+                super::signal::send_to_self(ctx, crate::signal::SIGPIPE);
+                Err(Errno::EPIPE)
+            }
+            r => r.or_else(|e| would_block(ctx, f, e)),
+        };
+    }
     tick(ctx);
     match off {
         Some(o) => f.pwrite(data, o),
@@ -132,7 +166,8 @@ fn read_to_guest(ctx: &mut Ctx, f: &OpenFile, buf: u64, len: u64, off: Option<u6
             Err(Errno::EBADF)
         };
     }
-    let one_shot = ctx.proc.fs.kernel.host_fd(f).is_some();
+    let k = &ctx.proc.fs.kernel;
+    let one_shot = k.host_fd(f).is_some() || k.pipe_ino(f).is_some();
     let mut tmp = vec![0u8; len.min(CHUNK as u64) as usize];
     let mut done = 0u64;
     loop {
@@ -226,15 +261,13 @@ fn pos(off: u64) -> Result<u64, Errno> {
 /// `read(fd, buf, count)`.
 pub fn read(ctx: &mut Ctx, a: &Args) -> SysResult {
     let f = file(ctx, a[0])?;
-    let r = read_to_guest(ctx, &f, a[1], a[2], None);
-    crate::pipe::finish(ctx, &f, r) // kproc: pipes park
+    read_to_guest(ctx, &f, a[1], a[2], None)
 }
 
 /// `write(fd, buf, count)`.
 pub fn write(ctx: &mut Ctx, a: &Args) -> SysResult {
     let f = file(ctx, a[0])?;
-    let r = write_from_guest(ctx, &f, a[1], a[2], None);
-    crate::pipe::finish(ctx, &f, r) // kproc: pipes park
+    write_from_guest(ctx, &f, a[1], a[2], None)
 }
 
 /// `pread64(fd, buf, count, offset)`.

@@ -84,9 +84,6 @@ fn check_flock(ctx: &mut Ctx, f: &OpenFile, addr: u64, set: bool) -> Result<u16,
 pub fn fcntl(ctx: &mut Ctx, a: &Args) -> SysResult {
     let fd = a[0] as i32;
     let f = file(ctx, a[0])?;
-    if let Some(r) = crate::pipe::control(ctx, &f, a[1] as u32, a[2], false) {
-        return r; // kproc: pipe sizes
-    }
     match a[1] as u32 {
         // F_DUPFD, F_DUPFD_CLOEXEC
         0 | 1030 => {
@@ -118,7 +115,15 @@ pub fn fcntl(ctx: &mut Ctx, a: &Args) -> SysResult {
         6 | 7 | 37 | 38 => check_flock(ctx, &f, a[2], true).map(|_| 0),
         8 | 9 | 15 | 16 => Ok(0), // F_SETOWN, F_GETOWN, F_SETOWN_EX, F_GETOWN_EX
         1025 => Ok(2),            // F_GETLEASE: F_UNLCK
-        1031 | 1032 => Err(Errno::EBADF), // F_SETPIPE_SZ, F_GETPIPE_SZ: not a pipe
+        // F_SETPIPE_SZ, F_GETPIPE_SZ (EBADF if not a pipe).
+        cmd @ (1031 | 1032) => {
+            let k = ctx.proc.fs.kernel.clone();
+            let ino = k.pipe_ino(&f).ok_or(Errno::EBADF)?;
+            if cmd == 1032 {
+                return Ok(k.pipes().capacity(ino) as u64);
+            }
+            Ok(k.pipes().set_capacity(ino, a[2] as u32 as u64)? as u64)
+        }
         _ => Err(Errno::EINVAL),
     }
 }

@@ -25,9 +25,6 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
     if f.flags() & O_PATH != 0 {
         return Err(Errno::EBADF);
     }
-    if let Some(r) = crate::pipe::control(ctx, &f, a[1] as u32, a[2], true) {
-        return r; // kproc: FIONREAD on pipes
-    }
     let fd = a[0] as i32;
     let flag_arg = |ctx: &mut Ctx| -> Result<bool, Errno> {
         let mut b = [0u8; 4];
@@ -47,8 +44,11 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
             Ok(0)
         }
         FIONREAD => {
-            let n: u64 = if ctx.proc.fs.kernel.host_fd(&f).is_some() {
+            let k = ctx.proc.fs.kernel.clone();
+            let n: u64 = if k.host_fd(&f).is_some() {
                 0
+            } else if let Some(ino) = k.pipe_ino(&f) {
+                k.pipes().pending(ino) as u64
             } else if f.kind() == FileType::Regular {
                 f.stat()?.size.saturating_sub(f.offset())
             } else {

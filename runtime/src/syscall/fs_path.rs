@@ -80,10 +80,13 @@ pub fn openat(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     let start = start_dir(ctx, a[0], &path)?;
     let fs = &ctx.proc.fs;
-    let f = fs
+    let mut f = fs
         .kernel
         .vfs
         .open(&fs.path_ctx(), &start, &path, flags, mode)?;
+    if f.kind() == crate::vfs::FileType::Fifo && flags & O_PATH == 0 {
+        f = fs.kernel.open_fifo(f);
+    }
     install(ctx, f, flags & O_CLOEXEC != 0)
 }
 

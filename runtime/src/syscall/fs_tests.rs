@@ -330,3 +330,120 @@ fn fstat_stdio_is_a_char_device_and_close_works() {
     assert_eq!(t.call(nr::WRITE, [1, buf, 1, 0, 0, 0]), Err(Errno::EBADF));
     assert_eq!(t.call(nr::FSTAT, [1, buf, 0, 0, 0, 0]), Err(Errno::EBADF));
 }
+
+#[test]
+fn poll_reports_open_files_ready() {
+    let mut t = TestVm::new();
+    let p = t.data(&[0; 32]);
+    // {fd 1, POLLOUT}, {fd 9 (closed), POLLIN}, {fd -1, POLLIN}
+    let mut raw = Vec::new();
+    for (fd, ev) in [(1i32, 4u16), (9, 1), (-1, 1)] {
+        raw.extend_from_slice(&fd.to_le_bytes());
+        raw.extend_from_slice(&ev.to_le_bytes());
+        raw.extend_from_slice(&0xffffu16.to_le_bytes());
+    }
+    t.proc.mem.write_bytes(p, &raw).unwrap();
+    assert_eq!(t.call(nr::PPOLL, [p, 3, 0, 0, 8, 0]), Ok(2));
+    let r = t.read(p, 24);
+    assert_eq!(u16::from_le_bytes([r[6], r[7]]), 4, "POLLOUT");
+    assert_eq!(u16::from_le_bytes([r[14], r[15]]), 0x20, "POLLNVAL");
+    assert_eq!(u16::from_le_bytes([r[22], r[23]]), 0);
+    let ts = t.data(&[0; 16]);
+    t.words(ts, &[2, 0]);
+    let before = t.proc.sleep_offset_ns;
+    assert_eq!(
+        t.call(nr::PPOLL, [p + 16, 1, ts, 0, 8, 0]),
+        Ok(0),
+        "nothing ready"
+    );
+    assert_eq!(t.proc.sleep_offset_ns - before, 2_000_000_000);
+    let set = t.data(&[0b101, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(t.call(nr::PSELECT6, [3, set, 0, 0, 0, 0]), Ok(2));
+    let bad = t.data(&[0b1000, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        t.call(nr::PSELECT6, [4, bad, 0, 0, 0, 0]),
+        Err(Errno::EBADF)
+    );
+}
+
+#[test]
+fn pipes_buffer_eof_and_epipe() {
+    let mut t = TestVm::new();
+    let fds = t.data(&[0; 8]);
+    assert_eq!(t.call(nr::PIPE2, [fds, 0o4000, 0, 0, 0, 0]), Ok(0));
+    let v = t.read(fds, 8);
+    let (r, w) = (
+        i32::from_le_bytes(v[..4].try_into().unwrap()) as u64,
+        i32::from_le_bytes(v[4..].try_into().unwrap()) as u64,
+    );
+    assert_eq!((r, w), (3, 4));
+    let b = t.data(&[0; 16]);
+    assert_eq!(t.call(nr::READ, [r, b, 16, 0, 0, 0]), Err(Errno::EAGAIN));
+    assert_eq!(write_str(&mut t, w, "ping"), Ok(4));
+    assert_eq!(write_str(&mut t, r, "x"), Err(Errno::EBADF));
+    let n = t.data(&[0; 4]);
+    assert_eq!(t.call(nr::IOCTL, [r, 0x541b, n, 0, 0, 0]), Ok(0));
+    assert_eq!(t.read(n, 4), 4i32.to_le_bytes());
+    assert_eq!(t.call(nr::LSEEK, [r, 0, 0, 0, 0, 0]), Err(Errno::ESPIPE));
+    assert_eq!(t.call(nr::PREAD64, [r, b, 1, 0, 0, 0]), Err(Errno::ESPIPE));
+    let st = t.data(&[0; 128]);
+    assert_eq!(t.call(nr::FSTAT, [w, st, 0, 0, 0, 0]), Ok(0));
+    assert_eq!(
+        u32::from_le_bytes(t.read(st + 16, 4).try_into().unwrap()),
+        0o010600
+    );
+    let d = t.call(nr::DUP, [w, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(read_str(&mut t, r, 16), "ping");
+    t.call(nr::CLOSE, [w, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(
+        t.call(nr::READ, [r, b, 16, 0, 0, 0]),
+        Err(Errno::EAGAIN),
+        "dup keeps a writer"
+    );
+    t.call(nr::CLOSE, [d, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(
+        t.call(nr::READ, [r, b, 16, 0, 0, 0]),
+        Ok(0),
+        "no writer: end of file"
+    );
+    assert_eq!(t.call(nr::PIPE2, [fds, 0, 0, 0, 0, 0]), Ok(0));
+    let r2 = u32::from_le_bytes(t.read(fds, 4).try_into().unwrap()) as u64;
+    t.call(nr::CLOSE, [r2, 0, 0, 0, 0, 0]).unwrap();
+    let w2 = u32::from_le_bytes(t.read(fds + 4, 4).try_into().unwrap()) as u64;
+    assert_eq!(
+        t.call_stop(nr::WRITE, [w2, b, 1, 0, 0, 0]),
+        (Err(Errno::EPIPE), Some(crate::RunState::Killed(13)))
+    );
+    assert_eq!(t.call(nr::PIPE2, [fds, 1, 0, 0, 0, 0]), Err(Errno::EINVAL));
+    assert_eq!(t.call(nr::FCNTL, [w2, 1032, 0, 0, 0, 0]), Ok(65536));
+    assert_eq!(t.call(nr::FCNTL, [w2, 1031, 10000, 0, 0, 0]), Ok(16384));
+    assert_eq!(t.call(nr::FCNTL, [w2, 1032, 0, 0, 0, 0]), Ok(16384));
+    assert_eq!(
+        t.call(nr::FCNTL, [w2, 1031, 2 << 20, 0, 0, 0]),
+        Err(Errno::EPERM)
+    );
+}
+
+#[test]
+fn named_fifos_are_pipes() {
+    let mut t = TestVm::new();
+    let p = t.data(b"/tmp/fifo\0");
+    assert_eq!(t.call(nr::MKNODAT, [CWD, p, 0o010644, 0, 0, 0]), Ok(0));
+    let w = open(&mut t, "/tmp/fifo", 1, 0).unwrap();
+    assert_eq!(
+        write_str(&mut t, w, "x"),
+        Err(Errno::EAGAIN),
+        "no reader yet: wait"
+    );
+    let r = open(&mut t, "/tmp/fifo", 0, 0).unwrap();
+    assert_eq!(write_str(&mut t, w, "through"), Ok(7));
+    assert_eq!(read_str(&mut t, r, 64), "through");
+    t.call(nr::CLOSE, [w, 0, 0, 0, 0, 0]).unwrap();
+    assert_eq!(read_str(&mut t, r, 64), "", "last writer gone: end of file");
+    // A reader that comes first waits for a writer rather than seeing EOF.
+    t.call(nr::CLOSE, [r, 0, 0, 0, 0, 0]).unwrap();
+    let r = open(&mut t, "/tmp/fifo", 0, 0).unwrap();
+    let b = t.data(&[0; 8]);
+    assert_eq!(t.call(nr::READ, [r, b, 8, 0, 0, 0]), Err(Errno::EAGAIN));
+    assert_eq!(mode_of(&mut t, "/tmp/fifo"), Ok(0o010644));
+}

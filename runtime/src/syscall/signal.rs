@@ -553,7 +553,7 @@ mod tests {
             assert_eq!(t.call(nr::TGKILL, [1000, 1000, 10, 0, 0, 0]), Ok(0));
             t.thread.cpu.x[10] = 3; // (the test's call above does not touch cpu)
             assert!(signal::interrupted(&t.thread));
-            signal::interrupt_wait(&mut t.thread, rewound, signal::ERESTARTSYS);
+            signal::interrupt_wait(&mut t.thread, rewound);
             assert_eq!(deliver(&mut t, None), None);
             let frame = t.thread.cpu.x[2];
             let saved_pc = t.proc.mem.load_u64(frame + crate::sigframe::GREGS).unwrap();
@@ -564,6 +564,39 @@ mod tests {
                 .unwrap();
             assert_eq!((saved_pc, saved_a0), (want_pc, want_a0));
         }
+    }
+
+    #[test]
+    fn parked_sigtimedwait_reruns_for_its_signal_and_fails_for_others() {
+        let mut t = TestVm::new();
+        t.thread.cpu.x[2] = STACK_TOP;
+        t.thread.sigmask = 1 << 11; // SIGUSR2 blocked, awaited
+        t.thread.sig.waiting = 1 << 11;
+        t.thread.cpu.x[17] = nr::RT_SIGTIMEDWAIT;
+        t.thread.cpu.x[10] = 0x5000;
+        t.thread.cpu.pc = 0x1004;
+        assert!(!signal::interrupted(&t.thread));
+        assert_eq!(t.call(nr::TGKILL, [1000, 1000, 12, 0, 0, 0]), Ok(0));
+        assert!(signal::interrupted(&t.thread));
+        signal::interrupt_wait(&mut t.thread, false);
+        assert_eq!(deliver(&mut t, None), None);
+        assert_eq!((t.thread.cpu.pc, t.thread.cpu.x[10]), (0x1000, 0x5000));
+        // Woken by a handled signal it does not wait for: EINTR, even with SA_RESTART.
+        handler(&mut t, 10, signal::SA_RESTART, 0);
+        t.thread.sig.waiting = 1 << 11;
+        t.thread.pending = 0;
+        t.thread.sig.queue.clear();
+        t.thread.cpu.pc = 0x1004;
+        assert_eq!(t.call(nr::TGKILL, [1000, 1000, 10, 0, 0, 0]), Ok(0));
+        signal::interrupt_wait(&mut t.thread, false);
+        assert_eq!(deliver(&mut t, None), None);
+        let frame = t.thread.cpu.x[2];
+        let saved_a0 = t
+            .proc
+            .mem
+            .load_u64(frame + crate::sigframe::GREGS + 80)
+            .unwrap();
+        assert_eq!(saved_a0 as i64, -4);
     }
 
     #[test]

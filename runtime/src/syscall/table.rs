@@ -5,8 +5,8 @@
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
 use super::{
-    exec, fs, fs_fd, fs_ioctl, fs_path, fs_stat, futex, mm, pipe, process, random, signal, thread,
-    time, wait, Handler,
+    exec, fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, futex, mm, process, random,
+    signal, thread, time, wait, Handler,
 };
 
 /// How completely a call is implemented.
@@ -83,7 +83,7 @@ syscalls! {
    55, FCHOWN,             "fchown",             fs_path::fchown,            Full,    [I, I, I],          Dec;
    56, OPENAT,             "openat",             fs_path::openat,            Full,    [Dir, S, X, X],     Dec;
    57, CLOSE,              "close",              fs_fd::close,               Full,    [I],                Dec;
-   59, PIPE2,              "pipe2",              pipe::pipe2,                Full,    [P, X],             Dec;
+   59, PIPE2,              "pipe2",              fs_pipe::pipe2,             Partial, [P, X],             Dec;
    61, GETDENTS64,         "getdents64",         fs_stat::getdents64,        Full,    [I, P, U],          Dec;
    62, LSEEK,              "lseek",              fs::lseek,                  Full,    [I, I, I],          Dec;
    63, READ,               "read",               fs::read,                   Full,    [I, Out, U],        Dec;
@@ -95,6 +95,8 @@ syscalls! {
    69, PREADV,             "preadv",             fs::preadv,                 Full,    [I, P, U, I],       Dec;
    70, PWRITEV,            "pwritev",            fs::pwritev,                Full,    [I, P, U, I],       Dec;
    71, SENDFILE,           "sendfile",           fs::sendfile,               Full,    [I, I, P, U],       Dec;
+   72, PSELECT6,           "pselect6",           fs_poll::pselect6,          Partial, [I, P, P, P, P, P], Dec;
+   73, PPOLL,              "ppoll",              fs_poll::ppoll,             Partial, [P, U, P, P, U],    Dec;
    78, READLINKAT,         "readlinkat",         fs_path::readlinkat,        Full,    [Dir, S, P, U],     Dec;
    79, NEWFSTATAT,         "newfstatat",         fs_stat::newfstatat,        Full,    [Dir, S, P, X],     Dec;
    80, FSTAT,              "fstat",              fs_stat::fstat,             Full,    [I, P],             Dec;

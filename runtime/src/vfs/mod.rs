@@ -57,12 +57,15 @@ pub mod devfs;
 pub mod errno;
 pub mod fdtable;
 pub mod file;
-#[cfg(target_arch = "wasm32")]
-pub mod jsfs;
+pub mod hostdir;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hostfs;
 #[cfg(not(target_arch = "wasm32"))]
 mod hostfs_node;
+#[cfg(target_arch = "wasm32")]
+pub mod jsfs;
+#[cfg(target_arch = "wasm32")]
+mod jsfs_node;
 pub mod memfs;
 pub mod mount;
 pub mod ops;

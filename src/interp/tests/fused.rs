@@ -155,3 +155,46 @@ fn specialised_forms() {
         }
     );
 }
+
+/// Runs a counted loop `x5 = 0; do { x5 = x5 <op> ...; } while (x5 <cond> x6)`
+/// with the given first half and branch; returns the machine and the ops
+/// the pair was lowered to.
+fn counted_loop(first: u32, branch: u32, x6: u64) -> (Vm, Vec<XOp>) {
+    let code = Code::new().w(&[addi(7, 0, 2), first, branch, ECALL]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[6] = x6;
+    assert_eq!(vm.run(1000), Exit::Ecall);
+    // The first block (li; pair) holds the fused pair at slot 1.
+    let b = vm.interp.cache().get(CODE).expect("first block");
+    let ops = lower(&b.insns).iter().skip(1).map(|x| x.op).collect();
+    (vm, ops)
+}
+
+#[test]
+fn add_and_branch_pairs() {
+    // addi x5, x5, 2; bne x5, x6 -> loop: 5 iterations to reach 10.
+    let (vm, ops) = counted_loop(addi(5, 5, 2), bne(5, 6, -4), 10);
+    assert_eq!(ops[0], XOp::AddiBne);
+    assert_eq!((vm.x(5), vm.cpu.instret), (10, 1 + 5 * 2 + 1));
+    // addi; bltu (unsigned): stops at 10.
+    let (vm, ops) = counted_loop(addi(5, 5, 2), bltu(5, 6, -4), 9);
+    assert_eq!(ops[0], XOp::AddiBltu);
+    assert_eq!((vm.x(5), vm.cpu.instret), (10, 1 + 5 * 2 + 1));
+    // addi; blt (signed): with x6 = -1 the first compare 2 < -1 fails;
+    // unsigned it would loop.
+    let (vm, ops) = counted_loop(addi(5, 5, 2), blt(5, 6, -4), u64::MAX);
+    assert_eq!(ops[0], XOp::AddiBlt);
+    assert_eq!((vm.x(5), vm.cpu.instret), (2, 1 + 2 + 1));
+    // add x5, x5, x7 (x7 = 2); bne / bltu.
+    let (vm, ops) = counted_loop(add(5, 5, 7), bne(5, 6, -4), 6);
+    assert_eq!(ops[0], XOp::AddBne);
+    assert_eq!((vm.x(5), vm.cpu.instret), (6, 1 + 3 * 2 + 1));
+    let (vm, ops) = counted_loop(add(5, 5, 7), bltu(5, 6, -4), 5);
+    assert_eq!(ops[0], XOp::AddBltu);
+    assert_eq!((vm.x(5), vm.cpu.instret), (6, 1 + 3 * 2 + 1));
+    // The branch compares against its own rs2 read after the add: here rs2
+    // is the add's rd, so the branch is never taken (x5 == x5).
+    let (vm, ops) = counted_loop(addi(5, 5, 2), bne(5, 5, -4), 0);
+    assert_eq!(ops[0], XOp::AddiBne);
+    assert_eq!((vm.x(5), vm.cpu.instret), (2, 4));
+}

@@ -1,0 +1,123 @@
+//! File-system calls, part 6: readiness (`ppoll`, `pselect6`) for the files
+//! this layer knows. Regular files, directories and devices are always
+//! ready for reading and writing (Linux's `DEFAULT_POLLMASK`); host streams
+//! are reported ready too (a read then waits on the host, as the blocking
+//! read it stands for would). A descriptor that is not open is `POLLNVAL`
+//! (ppoll) or EBADF (pselect6). When nothing is ready the call sleeps its
+//! timeout virtually (as `nanosleep` does) and returns 0; with no timeout it
+//! would wait forever, which with one process is EINTR instead. Pipes and
+//! Pipes report their real state ([`super::fs_pipe::PipeFs::poll`]);
+//! waiting for one to change belongs to the scheduler (kproc).
+
+use super::{Args, Ctx, SysResult};
+use crate::Errno;
+
+const POLLIN: u16 = 0x1;
+const POLLPRI: u16 = 0x2;
+const POLLOUT: u16 = 0x4;
+const POLLERR: u16 = 0x8;
+const POLLHUP: u16 = 0x10;
+const POLLNVAL: u16 = 0x20;
+const POLLRDNORM: u16 = 0x40;
+const POLLWRNORM: u16 = 0x100;
+/// What an always-ready file reports.
+const DEFAULT_POLLMASK: u16 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+/// Most descriptors one call may name (also at most `RLIMIT_NOFILE`).
+const MAX_FDS: u64 = 1 << 20;
+
+/// Reads an optional `struct timespec` timeout in nanoseconds (None: wait forever).
+fn timeout(ctx: &mut Ctx, addr: u64) -> Result<Option<u64>, Errno> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    super::time::read_timespec(ctx, addr).map(Some)
+}
+
+/// Nothing ready: sleep the timeout (virtually) or give up.
+fn nothing_ready(ctx: &mut Ctx, t: Option<u64>) -> SysResult {
+    match t {
+        Some(ns) => {
+            ctx.proc.sleep_offset_ns = ctx.proc.sleep_offset_ns.saturating_add(ns);
+            Ok(0)
+        }
+        None => Err(Errno::EINTR),
+    }
+}
+
+/// `ppoll(fds, nfds, tmo_p, sigmask, sigsetsize)`.
+pub fn ppoll(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let (fds, n) = (a[0], a[1]);
+    if n > MAX_FDS || n > ctx.proc.rlimits[7].cur {
+        return Err(Errno::EINVAL);
+    }
+    let t = timeout(ctx, a[2])?;
+    let mut ready = 0;
+    for i in 0..n {
+        let at = fds.wrapping_add(i * 8);
+        let mut b = [0u8; 8];
+        ctx.proc.mem.read_bytes(at, &mut b)?;
+        let fd = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let events = u16::from_le_bytes([b[4], b[5]]);
+        let k = &ctx.proc.fs.kernel;
+        let rev = match ctx.proc.fs.fds.get(fd) {
+            _ if fd < 0 => 0,
+            Err(_) => POLLNVAL,
+            Ok(f) => {
+                let mask = k
+                    .pipe_ino(f)
+                    .map_or(DEFAULT_POLLMASK, |i| k.pipes().poll(i));
+                mask & (events | POLLERR | POLLHUP) & !POLLPRI
+            }
+        };
+        ctx.put(at + 6, &rev.to_le_bytes())?;
+        if rev != 0 {
+            ready += 1;
+        }
+    }
+    if ready > 0 {
+        return Ok(ready);
+    }
+    nothing_ready(ctx, t)
+}
+
+/// `pselect6(nfds, readfds, writefds, exceptfds, timeout, sigmask)`: the
+/// read and write sets come back unchanged (every open file is ready), the
+/// exception set empty.
+pub fn pselect6(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let n = a[0] as i32;
+    if n < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let n = (n as u64).min(MAX_FDS);
+    let t = timeout(ctx, a[4])?;
+    let bytes = n.div_ceil(64) as usize * 8;
+    let mut ready = 0;
+    for (k, set) in [a[1], a[2], a[3]].into_iter().enumerate() {
+        if set == 0 {
+            continue;
+        }
+        let mut bits = vec![0u8; bytes];
+        ctx.proc.mem.read_bytes(set, &mut bits)?;
+        for fd in 0..n as usize {
+            if bits[fd / 8] & (1 << (fd % 8)) == 0 {
+                continue;
+            }
+            let kern = &ctx.proc.fs.kernel;
+            let f = ctx.proc.fs.fds.get(fd as i32)?;
+            let ev = kern
+                .pipe_ino(f)
+                .map_or(DEFAULT_POLLMASK, |i| kern.pipes().poll(i));
+            let want = [POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, 0][k];
+            if ev & want == 0 {
+                bits[fd / 8] &= !(1 << (fd % 8));
+            } else {
+                ready += 1;
+            }
+        }
+        ctx.put(set, &bits)?;
+    }
+    if ready > 0 {
+        return Ok(ready);
+    }
+    nothing_ready(ctx, t)
+}
