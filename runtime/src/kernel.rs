@@ -424,23 +424,16 @@ impl Kernel {
 }
 
 /// Ends a parked thread's wait early when a signal it does not block is
-/// pending (a vfork parent keeps waiting): the call returns `ERESTARTSYS`
-/// (`ERESTARTNOHAND` for sleeps and pauses), which the next signal
-/// delivery turns into `EINTR` or a restart (`SA_RESTART`, or no handler).
+/// pending (a vfork parent keeps waiting): the call returns the
+/// `ERESTART*` code Linux's would (`signal::interrupt_wait`), which the next
+/// signal delivery turns into `EINTR` or a restart.
 pub fn interrupt(t: &mut Thread) {
     let Some(w) = t.wait else { return };
     if matches!(w, Wait::Vfork { .. }) || !signal::interrupted(t) {
         return;
     }
-    if w.restarts() {
-        t.cpu.pc = t.cpu.pc.wrapping_add(4);
-    }
-    let code = match w {
-        Wait::Sleep { .. } | Wait::Signal { .. } => signal::ERESTARTNOHAND,
-        _ => signal::ERESTARTSYS,
-    };
-    t.interrupted = Some((t.cpu.x[17], t.cpu.x[10]));
-    complete(t, crate::syscall::encode(Err(code)));
+    signal::interrupt_wait(t, w.restarts());
+    t.wait = None;
 }
 
 /// After a signal was posted to `t`: ends a signal wait it satisfies

@@ -207,9 +207,6 @@ pub struct Thread {
     /// Woken from a restarting wait: its syscall runs again before signals
     /// are delivered.
     pub rerun: bool,
-    /// A parked syscall `(nr, orig_a0)` a signal interrupted: its `a0`
-    /// holds an `ERESTART*` code the next signal delivery resolves.
-    pub interrupted: Option<(u64, u64)>,
     /// Blocked signals (bit `sig - 1`).
     pub sigmask: u64,
     /// Signals sent while blocked (bit `sig - 1`).
@@ -233,7 +230,6 @@ impl Thread {
             pid,
             wait: None,
             rerun: false,
-            interrupted: None,
             sigmask: 0,
             pending: 0,
             clear_child_tid: 0,

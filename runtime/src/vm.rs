@@ -340,7 +340,11 @@ impl Vm {
                         t.cpu.pc = t.cpu.pc.wrapping_add(4);
                         complete(t, syscall::encode(Err(Errno::EAGAIN)));
                     }
-                    // Restarted: the handler sees the deadline passed.
+                    // A poll's timeout: nothing became ready.
+                    Wait::Io { .. } => {
+                        t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                        complete(t, 0);
+                    }
                     _ => restart(t),
                 }
             }
@@ -428,10 +432,7 @@ impl Vm {
         let rerun = std::mem::take(&mut t.rerun);
         let due = match rerun {
             true => None,
-            false => {
-                let sc = t.interrupted.take();
-                signal::deliver_pending(&mut p, &mut t, host, sc)
-            }
+            false => signal::deliver_pending(&mut p, &mut t, host, None),
         };
         if let Some(f) = due {
             end = Some((RunState::Killed(f.sig), f.addr, None));
@@ -642,6 +643,8 @@ impl Vm {
                 t.cpu.pc = t.cpu.pc.wrapping_sub(4);
             }
             t.wait = Some(w);
+            // A signal already waiting ends the wait at once.
+            wake_for_signals(t);
             return Ok(After::Switch);
         }
         t.cpu.x[10] = syscall::encode(res);
