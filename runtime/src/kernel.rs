@@ -83,6 +83,9 @@ pub struct Kernel {
     pub init_done: Option<Box<Process>>,
     /// `execve` may read programs from the host (no `--root` was given).
     pub host_exec: bool,
+    /// Set when a syscall completed or a process ended: parked I/O waits
+    /// (pipes) try again, as what they wait for may have changed.
+    pub io_progress: bool,
     next_id: i32,
 }
 
@@ -110,6 +113,7 @@ impl Kernel {
             init_pid: GUEST_PID,
             init_done: None,
             host_exec: true,
+            io_progress: false,
             next_id: GUEST_PID,
         }
     }
@@ -351,6 +355,7 @@ impl Kernel {
     /// process for the caller to drop (or keep, for the first process).
     pub fn exit_process(&mut self, mut p: Box<Process>, status: RunState) -> Box<Process> {
         let pid = p.pid;
+        self.io_progress = true;
         let mut instret = 0;
         self.threads.retain(|_, t| {
             if t.pid == pid {
@@ -419,17 +424,16 @@ impl Kernel {
 }
 
 /// Ends a parked thread's wait early when a signal it does not block is
-/// pending: the call returns `EINTR`, or restarts under `SA_RESTART` (see
-/// `signal::interrupt_wait`); a vfork parent keeps waiting.
+/// pending (a vfork parent keeps waiting): the call returns the
+/// `ERESTART*` code Linux's would (`signal::interrupt_wait`), which the next
+/// signal delivery turns into `EINTR` or a restart.
 pub fn interrupt(t: &mut Thread) {
     let Some(w) = t.wait else { return };
     if matches!(w, Wait::Vfork { .. }) || !signal::interrupted(t) {
         return;
     }
-    // ksig: the call ends with Linux's ERESTART* code; the next delivery
-    // makes it EINTR or restarts it (SA_RESTART).
-    t.wait = None;
     signal::interrupt_wait(t, w.restarts());
+    t.wait = None;
 }
 
 /// After a signal was posted to `t`: ends a signal wait it satisfies

@@ -340,7 +340,11 @@ impl Vm {
                         t.cpu.pc = t.cpu.pc.wrapping_add(4);
                         complete(t, syscall::encode(Err(Errno::EAGAIN)));
                     }
-                    // Restarted: the handler sees the deadline passed.
+                    // A poll's timeout: nothing became ready.
+                    Wait::Io { .. } => {
+                        t.cpu.pc = t.cpu.pc.wrapping_add(4);
+                        complete(t, 0);
+                    }
                     _ => restart(t),
                 }
             }
@@ -514,6 +518,15 @@ impl Vm {
             }
         }
         self.k.settle();
+        if std::mem::take(&mut self.k.io_progress) {
+            // Others made progress (a pipe may have changed): parked reads
+            // and writes try again. (No per-object wait queues yet.)
+            for t in self.k.threads.values_mut() {
+                if matches!(t.wait, Some(Wait::Io { .. })) {
+                    restart(t);
+                }
+            }
+        }
         used
     }
 
@@ -630,9 +643,12 @@ impl Vm {
                 t.cpu.pc = t.cpu.pc.wrapping_sub(4);
             }
             t.wait = Some(w);
+            // A signal already waiting ends the wait at once.
+            wake_for_signals(t);
             return Ok(After::Switch);
         }
         t.cpu.x[10] = syscall::encode(res);
+        self.k.io_progress = true;
         Ok(After::Continue)
     }
 

@@ -35,13 +35,15 @@ fn timeout(ctx: &mut Ctx, addr: u64) -> Result<Option<u64>, Errno> {
 
 /// Nothing ready: sleep the timeout (virtually) or give up.
 fn nothing_ready(ctx: &mut Ctx, t: Option<u64>) -> SysResult {
-    match t {
-        Some(ns) => {
-            ctx.proc.sleep_offset_ns = ctx.proc.sleep_offset_ns.saturating_add(ns);
-            Ok(0)
-        }
-        None => Err(Errno::EINTR),
+    // kproc: park; the call runs again after other tasks made progress, and
+    // returns 0 at the deadline.
+    if t == Some(0) {
+        return Ok(0);
     }
+    let deadline = t.map(|ns| ctx.host.monotonic_ns().saturating_add(ns));
+    crate::sched::block(ctx, crate::sched::Wait::Io { deadline });
+    let _ = Errno::EINTR;
+    Ok(0)
 }
 
 /// `ppoll(fds, nfds, tmo_p, sigmask, sigsetsize)`.
