@@ -242,7 +242,7 @@ export async function main(argv) {
       options.free();
     }
     const start = process.hrtime.bigint();
-    const end = await runToEnd(vm);
+    const end = await runToEnd(vm, undefined, host);
     if (opts.stats) {
       const secs = Number(process.hrtime.bigint() - start) / 1e9;
       const n = vm.instructions;

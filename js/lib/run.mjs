@@ -1,6 +1,6 @@
 //! Drives a `WasmVm` to completion in slices, yielding to the event loop between slices.
 
-import { STATE_RUNNING, STATE_EXITED } from './wasm.mjs';
+import { STATE_RUNNING, STATE_EXITED, STATE_IDLE } from './wasm.mjs';
 
 /** Guest instructions per slice: a few tens of milliseconds at interpreter speed. */
 export const SLICE = 10_000_000;
@@ -8,14 +8,27 @@ export const SLICE = 10_000_000;
 /** Resolves on the next turn of the event loop (after pending I/O callbacks). */
 const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Resolves after `ms` milliseconds (at least one event-loop turn). */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 /**
  * Runs `vm` until the guest exits or is killed. Resolves to `{ exited: true, code }` or
  * `{ exited: false, signal }`. Exceptions from the VM (an internal error) propagate.
+ *
+ * When every guest thread is parked (`STATE_IDLE`: sleeping, waiting on a timer), the loop
+ * waits on a host timer until `vm.idleUntilMs`, measured on `host.monotonicNs()` (the clock the
+ * VM was given), so the event loop stays free while the guest sleeps.
  */
-export async function runToEnd(vm, slice = SLICE) {
+export async function runToEnd(vm, slice = SLICE, host = null) {
   for (;;) {
     const state = vm.run(slice);
     if (state === STATE_EXITED) return { exited: true, code: vm.exitCode };
+    if (state === STATE_IDLE) {
+      const until = vm.idleUntilMs;
+      const now = host ? Number(host.monotonicNs()) / 1e6 : until;
+      await (until >= 0 ? sleep(until - now) : yieldToEventLoop());
+      continue;
+    }
     if (state !== STATE_RUNNING) return { exited: false, signal: vm.signal };
     await yieldToEventLoop();
   }

@@ -34,3 +34,4 @@ export async function loadWasm() {
 export const STATE_RUNNING = 0;
 export const STATE_EXITED = 1;
 export const STATE_KILLED = 2;
+export const STATE_IDLE = 3;

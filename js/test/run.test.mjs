@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runToEnd } from '../lib/run.mjs';
-import { STATE_EXITED, STATE_KILLED, STATE_RUNNING } from '../lib/wasm.mjs';
+import { STATE_EXITED, STATE_IDLE, STATE_KILLED, STATE_RUNNING } from '../lib/wasm.mjs';
 
 /** A VM that stays running for `slices` calls, then ends in `final`. */
 function fakeVm(slices, final, { exitCode = 0, signal = 0 } = {}) {
@@ -48,4 +48,28 @@ test('other event-loop work runs between slices', async () => {
   await runToEnd(vm);
   clearInterval(timer);
   assert.ok(seenAt[seenAt.length - 1] >= 10, `timer ran only ${seenAt.at(-1)} times in 50 slices`);
+});
+
+test('an idle guest waits on a host timer until its deadline, then runs again', async () => {
+  const host = { monotonicNs: () => process.hrtime.bigint() };
+  const t0 = Number(host.monotonicNs()) / 1e6;
+  const states = [STATE_IDLE, STATE_EXITED];
+  const vm = {
+    exitCode: 0,
+    calls: [],
+    get idleUntilMs() {
+      return t0 + 40;
+    },
+    run(budget) {
+      this.calls.push(Number(host.monotonicNs()) / 1e6);
+      return states.shift();
+    },
+  };
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  assert.deepEqual(await runToEnd(vm, 1000, host), { exited: true, code: 0 });
+  clearInterval(timer);
+  assert.equal(vm.calls.length, 2);
+  assert.ok(vm.calls[1] >= t0 + 39, `ran again after ${vm.calls[1] - t0} ms, before the 40 ms deadline`);
+  assert.ok(ticks >= 3, `the event loop was blocked while idle (${ticks} timer ticks)`);
 });
