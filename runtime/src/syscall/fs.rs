@@ -91,24 +91,22 @@ pub(crate) fn read_file(
     }
 }
 
-/// How long a thread waiting on a pipe sleeps before it re-checks, in host
-/// nanoseconds.
-const PIPE_RECHECK_NS: u64 = 1_000_000;
-
 /// An operation on `f` failed with `e`; when that is EAGAIN on a pipe
 /// opened without O_NONBLOCK, the thread parks ([`crate::sched::Wait::Io`])
 /// and the call is restarted from scratch when it wakes (the pipe handlers
 /// change nothing when they fail, so a restart is safe).
 ///
-/// The wait ends after [`PIPE_RECHECK_NS`] rather than on a wake-up from
-/// the pipe: the other end can change through many paths (a write, a
-/// close, an exec closing it, a process exit dropping its table), and a
-/// short re-check covers them all at negligible cost (the scheduler runs
-/// other threads meanwhile, and idles the host when none can run).
+/// The scheduler re-runs the call whenever any other syscall completes or a
+/// process exits, rather than on a wake-up from the pipe itself: the other
+/// end can change through many paths (a write, a close, an exec closing it,
+/// a process exit dropping its table), and every one of them is a syscall
+/// or an exit. Per-pipe wait queues would be finer; they are not needed for
+/// correctness.
 pub(crate) fn would_block(ctx: &mut Ctx, f: &OpenFile, e: Errno) -> Result<usize, Errno> {
     if e == Errno::EAGAIN && f.flags() & crate::vfs::file::flags::O_NONBLOCK == 0 {
-        let deadline = Some(ctx.host.monotonic_ns().saturating_add(PIPE_RECHECK_NS));
-        crate::sched::block(ctx, crate::sched::Wait::Io { deadline });
+        // Parked until other tasks make progress (another syscall completes
+        // or a process exits); the call then runs again from scratch.
+        crate::sched::block(ctx, crate::sched::Wait::Io { deadline: None });
         return Err(Errno::EAGAIN);
     }
     Err(e)
