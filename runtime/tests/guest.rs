@@ -447,6 +447,9 @@ fn interrupted_waits_restart_only_with_sa_restart() {
 fn file_mmap_private_shared_fork() {
     let o = same_as_qemu("fmmap", Link::Static, &[], &[], b"");
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("child: map=CHILD ! file=taCHILD-file\n"), "{out}");
+    assert!(
+        out.contains("child: map=CHILD ! file=taCHILD-file\n"),
+        "{out}"
+    );
     assert!(out.ends_with("errors: 1/13 1/22 1/9 1/19 1/13\n"), "{out}");
 }

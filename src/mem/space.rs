@@ -2,7 +2,7 @@
 //! operations (map, unmap, protect, fork, find_free). The access paths (loads,
 //! stores, fetches, byte copies) are in `access.rs`.
 
-use super::frame::{Page, PageMap, Pool, SharedObj};
+use super::frame::{host_ptr, Page, PageMap, Pool, SharedObj};
 use super::perms::Perms;
 use super::tlb::Tlb;
 use super::vma::{Region, Vma, VmaMap};
@@ -382,6 +382,23 @@ impl SharedMem {
     /// Whether page `idx` has a frame yet (was touched through a mapping).
     pub fn has_page(&self, idx: u64) -> bool {
         self.0.pages.borrow().contains_key(&idx)
+    }
+
+    /// Overwrites the start of page `idx` with `data` (at most a page) if
+    /// the page has a frame; returns whether it had one. Every mapping sees
+    /// the new bytes at once (no decoded-code invalidation: for data pages,
+    /// e.g. keeping a file's shared mapping in step with `write`).
+    pub fn write_page(&self, idx: u64, data: &[u8]) -> bool {
+        let pages = self.0.pages.borrow();
+        let Some(f) = pages.get(&idx) else {
+            return false;
+        };
+        let n = data.len().min(super::PAGE_SIZE);
+        // SAFETY: the frame is a live PAGE_SIZE allocation held by `pages`;
+        // `n` is at most PAGE_SIZE; guest accesses run on this thread and none
+        // is in progress while a syscall runs.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), host_ptr(f), n) };
+        true
     }
 
     /// Whether both handles name the same object.

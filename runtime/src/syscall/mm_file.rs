@@ -11,10 +11,12 @@
 //!   registry keyed by (file system, inode), so a store through one mapping
 //!   is seen at once through all others. Pages are filled from the file when
 //!   the object first gets them. Stores reach the file on `msync` and
-//!   `munmap`. Gaps (documented, not hidden): a `write`/`pwrite` to the file
-//!   while it is mapped is not seen by live mappings; a process that exits
+//!   `munmap`. Gap (documented, not hidden): a process that exits
 //!   without `msync`/`munmap` loses its stores to the file once the last
 //!   mapping of the object is gone.
+//! * `write` and `pwrite64` (routed here by the syscall table) copy what they
+//!   wrote into the live shared pages, so mappings see them; `writev`,
+//!   `pwritev`, `truncate` do not.
 //! * Pages wholly past the end of the file read as zero (Linux raises
 //!   `SIGBUS`); bytes past the end in the last page read as zero, as on Linux.
 //!
@@ -22,7 +24,7 @@
 //! regular file consulting the mapped frames) — full coherence, but it means
 //! changing every file system's I/O path.
 
-use super::{map_err, Ctx, PROT_WRITE};
+use super::{map_err, Args, Ctx, SysResult, PROT_WRITE};
 use crate::layout::PAGE;
 use crate::vfs::devfs::makedev;
 use crate::vfs::file::OpenFile;
@@ -184,6 +186,52 @@ pub fn write_back(mem: &mut AddressSpace, start: u64, end: u64) -> Result<(), Er
     Ok(())
 }
 
+/// `write(fd, buf, count)`, then [`refresh`] of the written range.
+pub fn write(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let n = super::super::fs::write(ctx, a)?;
+    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32) {
+        refresh(f, f.offset().saturating_sub(n), n);
+    }
+    Ok(n)
+}
+
+/// `pwrite64(fd, buf, count, offset)`, then [`refresh`] of the written range.
+pub fn pwrite64(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let n = super::super::fs::pwrite64(ctx, a)?;
+    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32) {
+        refresh(f, a[3], n);
+    }
+    Ok(n)
+}
+
+/// After `n` bytes were written to `f` at `off`: copies them into the pages
+/// of the file's shared object that exist, so live `MAP_SHARED` mappings see
+/// `write`/`pwrite64` (other write paths — `writev`, `pwritev`, `truncate`,
+/// `sendfile` — do not refresh them).
+fn refresh(f: &OpenFile, off: u64, n: u64) {
+    if n == 0 || f.kind() != FileType::Regular {
+        return;
+    }
+    let Some(obj) = SHARED.with(|s| {
+        s.borrow()
+            .iter()
+            .find(|e| same_file(&e.vnode, f.vnode()))
+            .map(|e| e.obj.clone())
+    }) else {
+        return;
+    };
+    let v = f.vnode();
+    let mut buf = vec![0u8; PAGE as usize];
+    for idx in off / PAGE..=(off + n - 1) / PAGE {
+        if obj.has_page(idx) && v.fs().read(v.ino(), idx * PAGE, &mut buf).is_ok() {
+            // A short read leaves the old bytes past EOF: they were
+            // zero or written back, both still right.
+            obj.write_page(idx, &buf);
+        }
+        buf.fill(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{MAP_FIXED, MAP_PRIVATE, MAP_SHARED, PROT_READ};
@@ -281,6 +329,16 @@ mod tests {
         assert_eq!(t.proc.mem.load_u8(a + PAGE + 4).unwrap(), 0xcd);
         assert_eq!(t.call(nr::MUNMAP, [a, 2 * PAGE, 0, 0, 0, 0]), Ok(0));
         assert_eq!(pread(&mut t, fd, 2, PAGE + 3), vec![0xab, 0xcd]);
+        // pwrite64 and write reach the live shared pages.
+        let d = t.data(b"XY");
+        assert_eq!(t.call(nr::PWRITE64, [fd, d, 2, PAGE + 6, 0, 0]), Ok(2));
+        assert_eq!(t.proc.mem.load_u8(b + 7).unwrap(), b'Y' as u64);
+        assert_eq!(t.call(nr::LSEEK, [fd, 1, 0, 0, 0, 0]), Ok(1));
+        assert_eq!(t.call(nr::WRITE, [fd, d, 1, 0, 0, 0]), Ok(1));
+        let c = t.call(nr::MMAP, [0, PAGE, RW, MAP_SHARED, fd, 0]).unwrap();
+        assert_eq!(t.proc.mem.load_u8(c + 1).unwrap(), b'X' as u64);
+        assert_eq!(t.proc.mem.load_u8(c + PAGE - 1).unwrap(), (PAGE - 1) % 251);
+        drop(child);
         // MAP_FIXED over a shared file map writes it back first.
         t.proc.mem.store_u8(b + 5, 0xef).unwrap();
         let anon = MAP_PRIVATE | MAP_FIXED | super::super::MAP_ANONYMOUS;
