@@ -306,7 +306,7 @@ fn empty_file_system_and_identity() {
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         "fopen: opened\nopen O_CREAT: opened\nstat /bin/sh: ENOENT\naccess: found\n\
-         getcwd: /\nreadlink: ENOENT\nisatty(1): 0\nfstat(1) chr: 1\n\
+         getcwd: /\nreadlink: found\nisatty(1): 0\nfstat(1) chr: 1\n\
          pid 1000 ppid 999 uid 1000 gid 1000\nclose(2): 0\nwrite(2): -1 EBADF\n"
     );
     assert_eq!(o.status, Ok(0));
@@ -441,4 +441,12 @@ fn interrupted_waits_restart_only_with_sa_restart() {
          SA_RESTART: waitpid returned the child errno=0 hits=1\nchild status 5\n\
          nanosleep: r=-1 errno=4\n"
     );
+}
+
+#[test]
+fn procfs() {
+    let o = same_as_qemu("procfs", Link::Static, &["a", "b c"], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(!text.contains(": 0"), "{text}");
+    assert!(text.contains("child: status PPid ok 1\n"), "{text}");
 }

@@ -70,6 +70,7 @@ pub mod memfs;
 pub mod mount;
 pub mod ops;
 pub mod path;
+pub mod procfs;
 mod sparse;
 #[cfg(test)]
 mod tests;
