@@ -227,6 +227,20 @@ impl Vm {
         proc.pgid = pid;
         proc.sid = pid;
         k.init_pid = pid;
+        let exe = proc.fs.exe_path(&execfn);
+        proc.fs.kernel.procfs.exec(pid, &exe, argv);
+        let info = proc.fs.kernel.procfs.get(pid).unwrap_or_default();
+        let (ppid, uid) = (proc.ppid, proc.uid);
+        proc.fs.kernel.procfs.set(
+            pid,
+            crate::vfs::procfs::ProcInfo {
+                ppid,
+                pgid: pid,
+                sid: pid,
+                uid,
+                ..info
+            },
+        );
         let mut thread = Thread::new(pid, img.entry);
         thread.cpu.x[2] = img.sp;
         k.procs.insert(pid, Box::new(proc));

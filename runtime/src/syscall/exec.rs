@@ -153,6 +153,8 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(&path);
     ctx.proc.comm = name[..name.len().min(15)].to_vec();
     ctx.proc.fs.exec();
+    let exe = ctx.proc.fs.exe_path(&file);
+    ctx.proc.fs.kernel.procfs.exec(ctx.proc.pid, &exe, &argv);
     let instret = ctx.thread.cpu.instret;
     *ctx.thread.cpu = Cpu::new(img.entry);
     ctx.thread.cpu.instret = instret;
