@@ -227,8 +227,8 @@ mod tests {
         mem.set_mmap_top(layout::MMAP_TOP);
         let img = load_interp(&mut mem, &e, &bytes).unwrap();
         assert_eq!(img.bias, layout::MMAP_TOP - 0x3000);
-        assert_eq!(img.entry, img.bias + 120);
-        assert_eq!(mem.load_u32(img.entry).unwrap(), 0x73);
+        assert_eq!(img.entry, img.bias + e.entry);
+        assert_eq!(mem.load_u32(img.bias + 120).unwrap(), 0x73);
         // The next mmap goes below it.
         assert_eq!(mem.find_free(0, 0x1000), Some(img.bias - 0x1000));
     }

@@ -783,8 +783,7 @@ pub fn load_image(
                 detail,
             };
             let ibytes = open_interp(path).map_err(|e| bad(e, None))?;
-            let ifile =
-                elf::parse(&ibytes).map_err(|e| bad(ELIBBAD, Some(e.to_string())))?;
+            let ifile = elf::parse(&ibytes).map_err(|e| bad(ELIBBAD, Some(e.to_string())))?;
             Some((ifile, ibytes))
         }
     };

@@ -178,15 +178,84 @@ fn patched_binaries() {
     check("filesz", &b, 126, "file size larger than memory size");
 }
 
+/// A `--root` tree holding `prog` as `/prog` and `interp` (if any) as
+/// `/lib/ld-linux-riscv64-lp64d.so.1`.
+fn root_with(name: &str, prog: &Path, interp: Option<&[u8]>) -> PathBuf {
+    let root = tmpdir(name);
+    std::fs::copy(prog, root.join("prog")).unwrap();
+    if let Some(bytes) = interp {
+        std::fs::create_dir_all(root.join("lib")).unwrap();
+        let ld = root.join("lib/ld-linux-riscv64-lp64d.so.1");
+        std::fs::write(&ld, bytes).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ld, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    root
+}
+
 #[test]
-fn dynamic_program() {
+fn dynamic_program_needs_its_interpreter() {
     let prog = build("hello", Link::Dynamic);
+    // Without --root the guest file system has no /lib: as bash says it.
     assert_rejected(
         &run_prog(&prog),
         &prog,
         127,
-        "dynamically linked programs are not supported yet (interpreter /lib/ld-linux-riscv64",
+        "cannot execute: required file not found (no interpreter /lib/ld-linux-riscv64-lp64d.so.1)",
     );
+    let run_root = |root: &Path| nanovm(&["run", "--root", root.to_str().unwrap(), "--", "/prog"]);
+    let shown = Path::new("/prog");
+    let root = root_with("interp-missing", &prog, None);
+    assert_rejected(&run_root(&root), shown, 127, "required file not found");
+    let root = root_with("interp-text", &prog, Some(b"#!/bin/sh\n"));
+    assert_rejected(
+        &run_root(&root),
+        shown,
+        126,
+        "bad ELF interpreter /lib/ld-linux-riscv64-lp64d.so.1: not an ELF file",
+    );
+    // A loader for another machine (the host's own ELF files are not riscv64).
+    let host_elf = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    let root = root_with("interp-machine", &prog, Some(&host_elf));
+    assert_rejected(&run_root(&root), shown, 126, "wrong architecture");
+}
+
+/// A dynamically linked program runs its PT_INTERP loader first: a
+/// stand-in loader (tests/guest/fakeld.c) checks AT_BASE and AT_ENTRY and
+/// jumps to the program, which exits 42. Byte for byte as qemu-riscv64.
+#[test]
+fn dynamic_program_starts_in_its_interpreter() {
+    let ld = build("fakeld", Link::StaticPie);
+    let dir = tmpdir("fakeld");
+    let src = dir.join("main.c");
+    std::fs::write(
+        &src,
+        "asm(\".globl _start\\n_start: li a0, 42; li a7, 93; ecall\");\n",
+    )
+    .unwrap();
+    let main = dir.join("main");
+    let st = Command::new(common::CC)
+        .args(["-nostdlib", "-pie", "-fPIE"])
+        .arg("-Wl,--dynamic-linker=/lib/ld-linux-riscv64-lp64d.so.1")
+        .arg("-o")
+        .arg(&main)
+        .arg(&src)
+        .status()
+        .expect("cannot run the cross compiler");
+    assert!(st.success());
+    let root = root_with("interp-fake", &main, Some(&std::fs::read(&ld).unwrap()));
+    let out = nanovm(&["run", "--root", root.to_str().unwrap(), "--", "/prog"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stdout, b"interp: ok\n");
+    assert_eq!(out.status.code(), Some(42));
+    let q = Command::new(common::QEMU)
+        .arg("-L")
+        .arg(&root)
+        .arg(root.join("prog"))
+        .output()
+        .expect("cannot run qemu-riscv64");
+    assert_eq!(q.stdout, out.stdout);
+    assert_eq!(q.status.code(), Some(42));
 }
 
 #[test]
