@@ -381,3 +381,41 @@ fn root_mount_env_and_cwd() {
         "{text}"
     );
 }
+
+/// A real dynamically linked glibc program, run with the guest image's
+/// `ld.so` and libc (`scripts/build-image.sh`), byte for byte as
+/// `qemu-riscv64 -L IMAGE`. Opt-in: only when `NANOVM_IMAGE` names the image
+/// directory (a missing image is then a failure), because the image is built
+/// by `make image`, not by `cargo test`. The image's `/usr/lib` is mounted at
+/// `/lib` (where PT_INTERP and the loader's search path point) on the
+/// default root, so the program itself can stay a host path.
+#[test]
+fn dynamic_glibc_program_with_the_image() {
+    let Some(image) = std::env::var_os("NANOVM_IMAGE") else {
+        eprintln!("skipped: set NANOVM_IMAGE=build/image (scripts/build-image.sh) to run");
+        return;
+    };
+    // A relative path is relative to the repository root.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let image = std::fs::canonicalize(repo.join(&image))
+        .unwrap_or_else(|e| panic!("NANOVM_IMAGE={}: {e}", Path::new(&image).display()));
+    let lib = image.join("usr/lib");
+    assert!(
+        lib.join("ld-linux-riscv64-lp64d.so.1").exists(),
+        "NANOVM_IMAGE={}: no usr/lib/ld-linux-riscv64-lp64d.so.1 (run scripts/build-image.sh)",
+        image.display()
+    );
+    let prog = build("hello", Link::Dynamic);
+    let mount = format!("{}:/lib:ro", lib.display());
+    let out = nanovm(&["run", "--mount", &mount, "--", prog.to_str().unwrap()]);
+    let q = Command::new(common::QEMU)
+        .arg("-L")
+        .arg(&image)
+        .arg(&prog)
+        .output()
+        .expect("cannot run qemu-riscv64");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stdout, q.stdout);
+    assert_eq!(out.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    assert_eq!(out.status.code(), Some(0));
+}
