@@ -211,8 +211,8 @@ enum After {
 }
 
 impl Vm {
-    /// Validates and loads a static riscv64 ELF program with its arguments
-    /// and environment.
+    /// Validates and loads a riscv64 ELF program (and its PT_INTERP loader,
+    /// from the guest file system) with its arguments and environment.
     pub fn load(
         bytes: &[u8],
         argv: &[Vec<u8>],
