@@ -753,6 +753,9 @@ pub struct Image {
     pub random: u64,
 }
 
+/// Reads a file to execute by its guest path (`FsCtx::open_exec`).
+pub type OpenExec<'a> = dyn FnMut(&[u8]) -> Result<Vec<u8>, crate::Errno> + 'a;
+
 /// Loads ELF `bytes` into the empty space `mem` with its stack, arguments
 /// and environment (shared by the first load and `execve`).
 ///
@@ -768,7 +771,7 @@ pub fn load_image(
     envp: &[Vec<u8>],
     execfn: &[u8],
     uid: u32,
-    open_interp: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, crate::Errno>,
+    open_interp: &mut OpenExec<'_>,
 ) -> Result<Image, LoadError> {
     let file = elf::parse(bytes)?;
     // The loader first (as Linux: a missing or bad one fails before
