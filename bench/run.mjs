@@ -3,7 +3,7 @@
 // (the product), NanoVM's native build (to show what wasm costs), qemu-riscv64 and the same C
 // program built for the host, all in one run, and prints a Markdown table of medians.
 //
-// Usage: node bench/run.mjs [--runs N] [--only NAME[,NAME]] [--out FILE]
+// Usage: node bench/run.mjs [--runs N] [--only NAME[,NAME]] [--no-personality] [--out FILE]
 // MIPS = guest instructions retired (from `--stats`) / wall-clock seconds of the whole command
 // (process start, wasm instantiation and guest run), so the figure is what a user waits for.
 
@@ -18,11 +18,11 @@ const outDir = join(root, 'build', 'bench');
 const PROGRAMS = ['sieve', 'sha256', 'fpkernel'];
 
 function usage(msg) {
-  process.stderr.write(`bench: ${msg}\nusage: node bench/run.mjs [--runs N] [--only a,b] [--out FILE]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: node bench/run.mjs [--runs N] [--only a,b] [--no-personality] [--out FILE]\n`);
   process.exit(2);
 }
 
-const opts = { runs: 5, only: PROGRAMS, out: null };
+const opts = { runs: 5, only: PROGRAMS, out: null, personality: true };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -102,6 +102,55 @@ for (const name of opts.only) {
   process.stderr.write(`${name}: ${(insns / 1e6).toFixed(0)} M insns, wasm ${m.wasm.toFixed(3)} s\n`);
 }
 
+// The Linux personality's own costs: bench/programs/syscalls.c times itself (ns per operation,
+// guest CLOCK_MONOTONIC = the host's monotonic clock under every runner), and `sh -c true`
+// start-up is timed from outside (static BusyBox from build/image, when `make image` ran).
+const personality = [];
+if (opts.personality) {
+  mkdirSync(outDir, { recursive: true });
+  const src = join(progDir, 'syscalls.c');
+  const rv = join(outDir, 'syscalls.rv64');
+  const host = join(outDir, 'syscalls.host');
+  run('riscv64-linux-gnu-gcc', ['-O2', '-static', '-o', rv, src]);
+  run('cc', ['-O2', '-o', host, src]);
+  const parse = (out) =>
+    Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
+  const runners = {
+    wasm: () => run('node', [nanovmJs, 'run', '--', rv]),
+    native: () => run(nanovmNative, ['run', '--', rv]),
+    qemu: () => run('qemu-riscv64', [rv]),
+    host: () => run(host, []),
+  };
+  const samples = {};
+  for (let i = 0; i < opts.runs; i++) {
+    for (const [k, f] of Object.entries(runners)) {
+      for (const [op, ns] of Object.entries(parse(f().stdout))) {
+        ((samples[op] ??= {})[k] ??= []).push(ns);
+      }
+    }
+  }
+  for (const [op, byRunner] of Object.entries(samples)) {
+    personality.push({ op, ...Object.fromEntries(Object.entries(byRunner).map(([k, v]) => [k, median(v)])) });
+  }
+  const bb = join(root, 'build', 'image', 'bin', 'busybox');
+  if (existsSync(bb)) {
+    const t = { wasm: [], native: [], qemu: [] };
+    const image = join(root, 'build', 'image');
+    for (let i = 0; i < opts.runs; i++) {
+      t.wasm.push(run('node', [nanovmJs, 'run', '--root', image, '--', '/bin/sh', '-c', 'true']).secs);
+      t.native.push(run(nanovmNative, ['run', '--root', image, '--', '/bin/sh', '-c', 'true']).secs);
+      t.qemu.push(run('qemu-riscv64', [bb, 'sh', '-c', 'true']).secs);
+    }
+    personality.push({
+      op: 'sh -c true (wall)',
+      wasm: median(t.wasm) * 1e9,
+      native: median(t.native) * 1e9,
+      qemu: median(t.qemu) * 1e9,
+      host: NaN,
+    });
+  }
+}
+
 const wasmSize = (() => {
   const p = join(root, 'js', 'pkg', 'nanovm_bg.wasm');
   return existsSync(p) ? statSync(p).size : NaN;
@@ -117,6 +166,15 @@ const lines = [
   '',
   `Median of ${opts.runs} runs each; nanovm_bg.wasm: ${(wasmSize / 1024).toFixed(0)} KiB.`,
 ];
+if (personality.length) {
+  const fmt = (ns) => (Number.isNaN(ns) || ns === undefined ? '–' : ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
+  lines.push(
+    '',
+    '| personality (per op) | NanoVM wasm | NanoVM native | qemu-user | host | wasm / qemu |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...personality.map((r) => `| ${r.op} | ${fmt(r.wasm)} | ${fmt(r.native)} | ${fmt(r.qemu)} | ${fmt(r.host)} | ${f2(r.wasm / r.qemu)}x |`),
+  );
+}
 const text = lines.join('\n') + '\n';
 process.stdout.write(text);
 if (opts.out) writeFileSync(opts.out, text);
