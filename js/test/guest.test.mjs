@@ -41,6 +41,19 @@ test('sys: exit(300) gives 44', () => compare('sys', ['exit300']));
 // buffers stdout and _exit drops the unflushed line, as under qemu.
 test('sys: _exit drops stdio buffers when stdout is a pipe', () => compare('sys', ['exit-unflushed']));
 
+test('sys: on a terminal host (stdioKind 3) stdout is line-buffered, so the line survives _exit', async () => {
+  const glue = await loadWasm();
+  const host = new MemoryHost();
+  host.stdioKind = () => 3;
+  host.stdioInfo = () => 24 * 65536 + 80;
+  const argv = ['sys', 'exit-unflushed'];
+  const vm = new glue.WasmVm(fs.readFileSync(bins.sys), argv, [], 'sys', false, 0, host);
+  const end = await runToEnd(vm, 10_000_000);
+  vm.free();
+  assert.deepEqual(end, { exited: true, code: 5 });
+  assert.equal(Buffer.from(host.output(1)).toString(), 'buffered line without flush\n');
+});
+
 for (const [mode, sig] of [
   ['segv', 11],
   ['abort', 6],
