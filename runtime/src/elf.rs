@@ -1,6 +1,9 @@
 //! ELF parsing and validation: turns the bytes of a program into an
-//! [`ElfFile`] (type, entry, program headers, loadable segments) or one clear
-//! [`ElfError`] saying what is wrong with it.
+//! [`ElfFile`] (type, entry, program headers, loadable segments, the
+//! PT_INTERP path of a dynamically linked program) or one clear [`ElfError`]
+//! saying what is wrong with it. The same parser validates the dynamic
+//! loader itself. PT_TLS and PT_GNU_RELRO need nothing from the kernel (the
+//! C library and the dynamic loader handle them), so they are skipped.
 //!
 //! Parsing is done by hand rather than with the `object` crate: a static
 //! program needs only the 64-byte file header and the 56-byte program
@@ -25,6 +28,8 @@ pub const PT_INTERP: u32 = 3;
 pub const PT_PHDR: u32 = 6;
 /// Stack executability.
 pub const PT_GNU_STACK: u32 = 0x6474_e551;
+/// Longest PT_INTERP path accepted (Linux's `PATH_MAX`, with its NUL).
+pub const INTERP_MAX: u64 = 4096;
 /// Size of an ELF64 file header.
 pub const EHDR_SIZE: usize = 64;
 /// Size of an ELF64 program header.
@@ -72,8 +77,8 @@ pub enum ElfError {
     AbsurdSegment { vaddr: u64, memsz: u64 },
     /// No PT_LOAD segment at all.
     NoLoadSegments,
-    /// The program names a dynamic linker.
-    Dynamic { interpreter: String },
+    /// A PT_INTERP that is empty, too long or not NUL terminated.
+    BadInterp,
 }
 
 impl fmt::Display for ElfError {
@@ -110,10 +115,7 @@ impl fmt::Display for ElfError {
                 "PT_LOAD segment out of the address space (address {vaddr:#x}, size {memsz:#x})"
             ),
             ElfError::NoLoadSegments => write!(f, "no loadable segments"),
-            ElfError::Dynamic { interpreter } => write!(
-                f,
-                "dynamically linked programs are not supported yet (interpreter {interpreter})"
-            ),
+            ElfError::BadInterp => write!(f, "invalid PT_INTERP (interpreter path)"),
         }
     }
 }
@@ -150,6 +152,8 @@ pub struct ElfFile {
     pub segments: Vec<Segment>,
     /// PT_GNU_STACK asked for an executable stack.
     pub exec_stack: bool,
+    /// PT_INTERP: the dynamic loader's path (without the NUL).
+    pub interp: Option<Vec<u8>>,
 }
 
 impl ElfFile {
@@ -233,7 +237,8 @@ fn type_name(t: u16) -> &'static str {
     }
 }
 
-/// Parses and validates `bytes` as a static riscv64 executable.
+/// Parses and validates `bytes` as a riscv64 executable (or shared object:
+/// a dynamic loader).
 pub fn parse(bytes: &[u8]) -> Result<ElfFile, ElfError> {
     if bytes.is_empty() {
         return Err(ElfError::Empty);
@@ -333,17 +338,20 @@ pub fn parse(bytes: &[u8]) -> Result<ElfFile, ElfError> {
                         "interpreter name past end of file".into(),
                     ));
                 };
-                let raw = &bytes[offset as usize..end as usize];
-                let name = raw.split(|&b| b == 0).next().unwrap_or(&[]);
-                interp = Some(String::from_utf8_lossy(name).into_owned());
+                // As Linux: 2..=PATH_MAX bytes, NUL terminated.
+                if !(2..=INTERP_MAX).contains(&filesz) || bytes[end as usize - 1] != 0 {
+                    return Err(ElfError::BadInterp);
+                }
+                if interp.is_none() {
+                    let raw = &bytes[offset as usize..end as usize - 1];
+                    let name = raw.split(|&b| b == 0).next().unwrap_or(&[]);
+                    interp = Some(name.to_vec());
+                }
             }
             PT_PHDR => phdr_vaddr = Some(vaddr),
             PT_GNU_STACK => exec_stack = flags & PF_X != 0,
             _ => {}
         }
-    }
-    if let Some(interpreter) = interp {
-        return Err(ElfError::Dynamic { interpreter });
     }
     if segments.is_empty() {
         return Err(ElfError::NoLoadSegments);
@@ -365,6 +373,7 @@ pub fn parse(bytes: &[u8]) -> Result<ElfFile, ElfError> {
         phdr_vaddr,
         segments,
         exec_stack,
+        interp,
     })
 }
 
@@ -519,12 +528,16 @@ pub(crate) mod tests {
         let name = b"/lib/ld-linux-riscv64-lp64d.so.1\0";
         b[off as usize..off as usize + name.len()].copy_from_slice(name);
         set_phdr(&mut b, 1, PT_INTERP, PF_R, off, 0, name.len() as u64, 0);
-        let err = parse(&b).unwrap_err();
+        let e = parse(&b).unwrap();
         assert_eq!(
-            err.to_string(),
-            "dynamically linked programs are not supported yet \
-             (interpreter /lib/ld-linux-riscv64-lp64d.so.1)"
+            e.interp.as_deref(),
+            Some(&b"/lib/ld-linux-riscv64-lp64d.so.1"[..])
         );
+        // Not NUL terminated, or empty: invalid.
+        set_phdr(&mut b, 1, PT_INTERP, PF_R, off, 0, name.len() as u64 - 1, 0);
+        assert_eq!(parse(&b), Err(ElfError::BadInterp));
+        set_phdr(&mut b, 1, PT_INTERP, PF_R, off, 0, 0, 0);
+        assert_eq!(parse(&b), Err(ElfError::BadInterp));
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //!
 //! # The tree
 //! - Default: a memfs root holding `/tmp` (`1777`), `/dev` (devfs, with a
-//!   memfs on `/dev/shm`), `/proc` (an empty directory until a procfs
-//!   exists), `/etc` (`passwd`, `group`, `hostname`) and `/root`.
+//!   memfs on `/dev/shm`), `/proc` (a [`ProcFs`], also mounted on
+//!   `DIR/proc` with `--root`), `/etc` (`passwd`, `group`, `hostname`) and `/root`.
 //! - `--root DIR`: `DIR` served by a read-only [`HostFs`] (the host directory
 //!   is never modified), with a memfs on `/tmp` that starts as a copy of
 //!   `DIR/tmp` (so scratch files prepared there are visible; writes stay in
@@ -50,6 +50,7 @@ use crate::vfs::fdtable::FdTable;
 use crate::vfs::file::{flags::*, OpenFile};
 use crate::vfs::memfs::MemFs;
 use crate::vfs::path::Ctx as PathCtx;
+use crate::vfs::procfs::{ProcFs, ProcState};
 use crate::vfs::*;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -129,6 +130,8 @@ pub struct FsKernel {
     pipes: Rc<PipeFs>,
     /// The pipe of each named FIFO inode (mount, inode) while it is open.
     fifos: RefCell<HashMap<(MountId, Ino), u64>>,
+    /// What `/proc` shows: the kernel records processes and the caller here.
+    pub procfs: Rc<ProcState>,
 }
 
 /// Whether `fs` is the very file system `target` (data pointer identity).
@@ -436,6 +439,13 @@ impl FsCtx {
             let ino = |n: &[u8]| dev.lookup(droot.ino(), n).unwrap_or(0);
             devfs = Some((dev.clone(), [ino(b"random"), ino(b"urandom")]));
         }
+        let procfs = Rc::new(ProcState::default());
+        if let Some(at) = lookup(&vfs, b"/proc") {
+            let c = clock.clone();
+            let fs = Rc::new(ProcFs::new(procfs.clone(), Box::new(move || c.get())));
+            vfs.mount(&at, fs, MountFlags::default())
+                .map_err(|e| msg("/proc", e))?;
+        }
         for m in &cfg.mounts {
             let shown = format!("--mount {}", m.host.display());
             let fs = host_fs(&m.host, m.read_only).map_err(|e| msg(&shown, e))?;
@@ -463,6 +473,7 @@ impl FsCtx {
             locks: RefCell::new(HashMap::new()),
             pipes: Rc::new(PipeFs::new(GUEST_UID, clock.clone())),
             fifos: RefCell::new(HashMap::new()),
+            procfs,
         });
         let mut fds = FdTable::new();
         let sfs: Rc<dyn FileSystem> = stdio;
@@ -510,6 +521,48 @@ impl FsCtx {
     /// At a successful `execve`: close the close-on-exec descriptors.
     pub fn exec(&mut self) {
         self.fds.exec();
+    }
+
+    /// The absolute guest path `/proc/<pid>/exe` shows for a program run
+    /// as `path`: symlinks at the end are followed (so an exec of
+    /// `/proc/self/exe` keeps naming the real program), relative paths are
+    /// taken from the cwd, `.`/`..` are removed lexically.
+    pub fn exe_path(&self, path: &[u8]) -> Vec<u8> {
+        let ctx = self.path_ctx();
+        let vfs = &self.kernel.vfs;
+        let mut p = path.to_vec();
+        for _ in 0..MAX_SYMLINKS {
+            let Ok(t) = vfs.readlink(&ctx, &self.cwd, &p) else {
+                break;
+            };
+            p = if t.starts_with(b"/") {
+                t
+            } else {
+                let dir = p.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+                [&p[..dir], &t[..]].concat()
+            };
+        }
+        if !p.starts_with(b"/") {
+            let cwd = vfs
+                .path_of(&ctx, &self.cwd)
+                .unwrap_or_else(|_| b"/".to_vec());
+            p = [&cwd[..], b"/", &p[..]].concat();
+        }
+        let mut out: Vec<&[u8]> = Vec::new();
+        for c in p.split(|&b| b == b'/') {
+            match c {
+                b"" | b"." => {}
+                b".." => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out.iter()
+            .flat_map(|c| [&b"/"[..], c])
+            .flatten()
+            .copied()
+            .collect()
     }
 
     /// `execve`'s file access: resolves `path` (from the cwd), checks it is

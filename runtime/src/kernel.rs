@@ -367,6 +367,7 @@ impl Kernel {
         });
         self.dead_instret += instret;
         self.vfork_release(&mut p);
+        p.fs.kernel.procfs.remove(pid);
         let s = p.interp.stats();
         self.dead_stats.blocks_built += s.blocks_built;
         self.dead_stats.block_runs += s.block_runs;

@@ -1,8 +1,16 @@
 //! Maps a validated [`ElfFile`] into an [`AddressSpace`]: every PT_LOAD
 //! segment gets its own permissions, its file bytes, and zeroes up to
 //! `p_memsz` (the bss, free since fresh anonymous pages read as zero).
-//! ET_DYN programs are moved to [`layout::PIE_BASE`]. The heap starts at the
-//! first page past the highest segment, as Linux does without randomisation.
+//! ET_DYN programs are moved to [`layout::PIE_BASE`] (Linux's riscv64
+//! `ELF_ET_DYN_BASE`, two thirds of the address space). The heap starts at
+//! the first page past the highest segment, as Linux does without
+//! randomisation.
+//!
+//! A dynamic loader (PT_INTERP) is placed by [`load_interp`] where Linux's
+//! `load_elf_interp` puts it: like an `mmap` without an address hint of its
+//! whole span, i.e. the highest free range below the mmap top
+//! (`mmap_base`: the stack top minus the 128 MiB minimum gap), so later
+//! `mmap`s of libraries go just below it.
 
 use crate::elf::{ElfFile, PF_R, PF_W, PF_X};
 use crate::layout::{self, page_down, page_up};
@@ -55,6 +63,38 @@ pub fn load(mem: &mut AddressSpace, elf: &ElfFile, bytes: &[u8]) -> Result<Loade
     } else {
         0
     };
+    load_at(mem, elf, bytes, bias)
+}
+
+/// Loads the dynamic loader `elf` (parsed from `bytes`) into `mem`, which
+/// already holds the program: an ET_DYN loader goes to the highest free
+/// range below the mmap top that holds all its segments; an ET_EXEC one
+/// (Linux accepts those too) at its own addresses. `bias` of the result is
+/// the loader's base (`AT_BASE`).
+pub fn load_interp(
+    mem: &mut AddressSpace,
+    elf: &ElfFile,
+    bytes: &[u8],
+) -> Result<LoadedImage, MapFailed> {
+    let bias = if elf.is_pie() {
+        let low = page_down(elf.min_vaddr());
+        let fail = MapFailed { addr: low };
+        let span = page_up(elf.max_vaddr()).ok_or(fail)? - low;
+        let base = mem.find_free(0, span).ok_or(fail)?;
+        base.wrapping_sub(low)
+    } else {
+        0
+    };
+    load_at(mem, elf, bytes, bias)
+}
+
+/// Loads `elf` with every link-time address moved by `bias`.
+fn load_at(
+    mem: &mut AddressSpace,
+    elf: &ElfFile,
+    bytes: &[u8],
+    bias: u64,
+) -> Result<LoadedImage, MapFailed> {
     // Pages shared by two segments get the union of their permissions.
     let mut prev: Option<(u64, Perms)> = None; // (last page of previous segment, its perms)
     for s in &elf.segments {
@@ -174,5 +214,22 @@ mod tests {
         assert_eq!(mem.load_u8(layout::PIE_BASE + len - 1).unwrap(), 4);
         assert_eq!(mem.load_u64(layout::PIE_BASE + 0x2ff8).unwrap(), 0);
         mem.store_u8(layout::PIE_BASE + 0x2000, 9).unwrap();
+    }
+
+    #[test]
+    fn interpreter_goes_below_the_mmap_top() {
+        let mut bytes = tiny_elf(&[0x73, 0, 0, 0]);
+        bytes[16] = elf::ET_DYN as u8;
+        let len = bytes.len() as u64;
+        elf::tests::set_phdr(&mut bytes, 0, elf::PT_LOAD, PF_R | PF_X, 0, 0, len, 0x2800);
+        let e = elf::parse(&bytes).unwrap();
+        let mut mem = AddressSpace::new();
+        mem.set_mmap_top(layout::MMAP_TOP);
+        let img = load_interp(&mut mem, &e, &bytes).unwrap();
+        assert_eq!(img.bias, layout::MMAP_TOP - 0x3000);
+        assert_eq!(img.entry, img.bias + e.entry);
+        assert_eq!(mem.load_u32(img.bias + 120).unwrap(), 0x73);
+        // The next mmap goes below it.
+        assert_eq!(mem.find_free(0, 0x1000), Some(img.bias - 0x1000));
     }
 }

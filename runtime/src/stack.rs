@@ -82,8 +82,10 @@ pub struct AuxInfo {
     pub phdr: u64,
     /// `AT_PHNUM`.
     pub phnum: u64,
-    /// `AT_ENTRY`.
+    /// `AT_ENTRY`: the program's entry (not the dynamic loader's).
     pub entry: u64,
+    /// `AT_BASE`: where the dynamic loader was loaded (0: none).
+    pub base: u64,
     /// `AT_UID`/`AT_EUID`.
     pub uid: u64,
     /// `AT_GID`/`AT_EGID`.
@@ -168,7 +170,7 @@ pub fn build(
         (at::PHDR, aux.phdr),
         (at::PHENT, crate::elf::PHDR_SIZE as u64),
         (at::PHNUM, aux.phnum),
-        (at::BASE, 0),
+        (at::BASE, aux.base),
         (at::FLAGS, 0),
         (at::ENTRY, aux.entry),
         (at::UID, aux.uid),
@@ -219,6 +221,7 @@ mod tests {
             phdr: 0x10040,
             phnum: 7,
             entry: 0x10100,
+            base: 0x3f_f000_0000,
             uid: 1000,
             gid: 1000,
         };
@@ -253,6 +256,7 @@ mod tests {
         assert_eq!(auxv[&at::PHENT], 56);
         assert_eq!(auxv[&at::PHNUM], 7);
         assert_eq!(auxv[&at::ENTRY], 0x10100);
+        assert_eq!(auxv[&at::BASE], 0x3f_f000_0000);
         assert_eq!(auxv[&at::PAGESZ], 4096);
         assert_eq!(auxv[&at::HWCAP], 0x112d);
         assert_eq!(auxv[&at::RANDOM], st.random);
@@ -270,6 +274,7 @@ mod tests {
             phdr: 0,
             phnum: 0,
             entry: 0,
+            base: 0,
             uid: 0,
             gid: 0,
         };

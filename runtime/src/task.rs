@@ -260,6 +260,7 @@ impl Process {
         c.sleep_offset_ns = self.sleep_offset_ns;
         c.memory_limit = self.memory_limit;
         c.fs = self.fs.clone_for_fork();
+        c.fs.kernel.procfs.fork(self.pid, pid, c.pgid, c.sid);
         c
     }
 }

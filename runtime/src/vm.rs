@@ -73,7 +73,20 @@ pub enum LoadError {
     /// The file system described by [`Options::fs`] could not be built
     /// (a bad `--root`/`--mount`/`--cwd`); a usage error, exit status 2.
     FileSystem(String),
+    /// The dynamic loader named by PT_INTERP cannot be used.
+    Interp {
+        /// Its path.
+        path: String,
+        /// What `execve` fails with: the open's error (ENOENT when
+        /// missing), or ELIBBAD for a file that is not a riscv64 ELF.
+        errno: crate::Errno,
+        /// Why it is not usable, for a file that is there.
+        detail: Option<String>,
+    },
 }
+
+/// `ELIBBAD`: "Accessing a corrupted shared library" (a bad interpreter).
+pub const ELIBBAD: crate::Errno = crate::Errno(80);
 
 impl LoadError {
     /// The shell-style exit status for this failure: 127 when something
@@ -82,7 +95,7 @@ impl LoadError {
     /// reads files decides that.)
     pub fn exit_code(&self) -> i32 {
         match self {
-            LoadError::Elf(ElfError::Dynamic { .. }) => 127,
+            LoadError::Interp { errno, .. } if *errno == crate::Errno::ENOENT => 127,
             LoadError::FileSystem(_) => 2,
             _ => 126,
         }
@@ -102,6 +115,19 @@ impl fmt::Display for LoadError {
                 write!(f, "not enough guest memory to set up the program")
             }
             LoadError::FileSystem(m) => f.write_str(m),
+            // As bash words a missing interpreter.
+            LoadError::Interp { path, errno, .. } if *errno == crate::Errno::ENOENT => write!(
+                f,
+                "cannot execute: required file not found (no interpreter {path})"
+            ),
+            LoadError::Interp {
+                path,
+                detail: Some(d),
+                ..
+            } => write!(f, "bad ELF interpreter {path}: {d}"),
+            LoadError::Interp { path, errno, .. } => {
+                write!(f, "cannot execute: interpreter {path}: {}", errno.message())
+            }
         }
     }
 }
@@ -185,8 +211,8 @@ enum After {
 }
 
 impl Vm {
-    /// Validates and loads a static riscv64 ELF program with its arguments
-    /// and environment.
+    /// Validates and loads a riscv64 ELF program (and its PT_INTERP loader,
+    /// from the guest file system) with its arguments and environment.
     pub fn load(
         bytes: &[u8],
         argv: &[Vec<u8>],
@@ -216,7 +242,9 @@ impl Vm {
         } else {
             opts.exe_name.clone()
         };
-        let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID)?;
+        let mut fs = fs;
+        let mut open = |p: &[u8]| fs.open_exec(p);
+        let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID, &mut open)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
         proc.memory_limit = opts.memory_limit;
         proc.fs = fs;
@@ -227,6 +255,20 @@ impl Vm {
         proc.pgid = pid;
         proc.sid = pid;
         k.init_pid = pid;
+        let exe = proc.fs.exe_path(&execfn);
+        proc.fs.kernel.procfs.exec(pid, &exe, argv);
+        let info = proc.fs.kernel.procfs.get(pid).unwrap_or_default();
+        let (ppid, uid) = (proc.ppid, proc.uid);
+        proc.fs.kernel.procfs.set(
+            pid,
+            crate::vfs::procfs::ProcInfo {
+                ppid,
+                pgid: pid,
+                sid: pid,
+                uid,
+                ..info
+            },
+        );
         let mut thread = Thread::new(pid, img.entry);
         thread.cpu.x[2] = img.sp;
         k.procs.insert(pid, Box::new(proc));
@@ -714,7 +756,8 @@ impl Vm {
 
 /// Where a freshly loaded image starts.
 pub struct Image {
-    /// Entry point.
+    /// Where execution starts: the program's entry, or the dynamic
+    /// loader's.
     pub entry: u64,
     /// Initial stack pointer.
     pub sp: u64,
@@ -724,8 +767,17 @@ pub struct Image {
     pub random: u64,
 }
 
+/// Reads a file to execute by its guest path (`FsCtx::open_exec`).
+pub type OpenExec<'a> = dyn FnMut(&[u8]) -> Result<Vec<u8>, crate::Errno> + 'a;
+
 /// Loads ELF `bytes` into the empty space `mem` with its stack, arguments
 /// and environment (shared by the first load and `execve`).
+///
+/// A dynamically linked program (PT_INTERP) is loaded as Linux's
+/// `binfmt_elf` does: the program's segments as usual, then the dynamic
+/// loader, read by `open_interp` (the guest file system's `open_exec`),
+/// below the mmap top ([`loader::load_interp`]); execution starts at the
+/// loader's entry with `AT_BASE` = its base and `AT_ENTRY` = the program's.
 pub fn load_image(
     mem: &mut AddressSpace,
     bytes: &[u8],
@@ -733,10 +785,35 @@ pub fn load_image(
     envp: &[Vec<u8>],
     execfn: &[u8],
     uid: u32,
+    open_interp: &mut OpenExec<'_>,
 ) -> Result<Image, LoadError> {
     let file = elf::parse(bytes)?;
+    // The loader first (as Linux: a missing or bad one fails before
+    // anything is mapped).
+    let interp = match &file.interp {
+        None => None,
+        Some(path) => {
+            let shown = String::from_utf8_lossy(path).into_owned();
+            let bad = |errno, detail| LoadError::Interp {
+                path: shown.clone(),
+                errno,
+                detail,
+            };
+            let ibytes = open_interp(path).map_err(|e| bad(e, None))?;
+            let ifile = elf::parse(&ibytes).map_err(|e| bad(ELIBBAD, Some(e.to_string())))?;
+            Some((ifile, ibytes))
+        }
+    };
     mem.set_mmap_top(layout::MMAP_TOP);
     let img = loader::load(mem, &file, bytes).map_err(|e| LoadError::Map { addr: e.addr })?;
+    let (start, base) = match &interp {
+        None => (img.entry, 0),
+        Some((ifile, ibytes)) => {
+            let i = loader::load_interp(mem, ifile, ibytes)
+                .map_err(|e| LoadError::Map { addr: e.addr })?;
+            (i.entry, i.bias)
+        }
+    };
     let stack_perms = if img.exec_stack {
         Perms::RWX
     } else {
@@ -748,6 +825,7 @@ pub fn load_image(
         phdr: img.phdr,
         phnum: img.phnum,
         entry: img.entry,
+        base,
         uid: uid as u64,
         gid: uid as u64,
     };
@@ -757,7 +835,7 @@ pub fn load_image(
             StackError::Fault(_) => LoadError::OutOfMemory,
         })?;
     Ok(Image {
-        entry: img.entry,
+        entry: start,
         sp: st.sp,
         brk: img.brk,
         random: st.random,
@@ -788,10 +866,26 @@ mod tests {
         let e = Vm::load(b"", &[], &[], &Options::default()).err().unwrap();
         assert_eq!(e.exit_code(), 126);
         assert_eq!(e.to_string(), "not an ELF file (empty file)");
-        let dynamic = LoadError::Elf(ElfError::Dynamic {
-            interpreter: "/lib/ld.so".into(),
-        });
-        assert_eq!(dynamic.exit_code(), 127);
+        let missing = LoadError::Interp {
+            path: "/lib/ld.so".into(),
+            errno: crate::Errno::ENOENT,
+            detail: None,
+        };
+        assert_eq!(missing.exit_code(), 127);
+        assert_eq!(
+            missing.to_string(),
+            "cannot execute: required file not found (no interpreter /lib/ld.so)"
+        );
+        let bad = LoadError::Interp {
+            path: "/lib/ld.so".into(),
+            errno: ELIBBAD,
+            detail: Some("not an ELF file (bad magic number)".into()),
+        };
+        assert_eq!(bad.exit_code(), 126);
+        assert_eq!(
+            bad.to_string(),
+            "bad ELF interpreter /lib/ld.so: not an ELF file (bad magic number)"
+        );
     }
 
     #[test]

@@ -178,15 +178,84 @@ fn patched_binaries() {
     check("filesz", &b, 126, "file size larger than memory size");
 }
 
+/// A `--root` tree holding `prog` as `/prog` and `interp` (if any) as
+/// `/lib/ld-linux-riscv64-lp64d.so.1`.
+fn root_with(name: &str, prog: &Path, interp: Option<&[u8]>) -> PathBuf {
+    let root = tmpdir(name);
+    std::fs::copy(prog, root.join("prog")).unwrap();
+    if let Some(bytes) = interp {
+        std::fs::create_dir_all(root.join("lib")).unwrap();
+        let ld = root.join("lib/ld-linux-riscv64-lp64d.so.1");
+        std::fs::write(&ld, bytes).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ld, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    root
+}
+
 #[test]
-fn dynamic_program() {
+fn dynamic_program_needs_its_interpreter() {
     let prog = build("hello", Link::Dynamic);
+    // Without --root the guest file system has no /lib: as bash says it.
     assert_rejected(
         &run_prog(&prog),
         &prog,
         127,
-        "dynamically linked programs are not supported yet (interpreter /lib/ld-linux-riscv64",
+        "cannot execute: required file not found (no interpreter /lib/ld-linux-riscv64-lp64d.so.1)",
     );
+    let run_root = |root: &Path| nanovm(&["run", "--root", root.to_str().unwrap(), "--", "/prog"]);
+    let shown = Path::new("/prog");
+    let root = root_with("interp-missing", &prog, None);
+    assert_rejected(&run_root(&root), shown, 127, "required file not found");
+    let root = root_with("interp-text", &prog, Some(b"#!/bin/sh\n"));
+    assert_rejected(
+        &run_root(&root),
+        shown,
+        126,
+        "bad ELF interpreter /lib/ld-linux-riscv64-lp64d.so.1: not an ELF file",
+    );
+    // A loader for another machine (the host's own ELF files are not riscv64).
+    let host_elf = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    let root = root_with("interp-machine", &prog, Some(&host_elf));
+    assert_rejected(&run_root(&root), shown, 126, "wrong architecture");
+}
+
+/// A dynamically linked program runs its PT_INTERP loader first: a
+/// stand-in loader (tests/guest/fakeld.c) checks AT_BASE and AT_ENTRY and
+/// jumps to the program, which exits 42. Byte for byte as qemu-riscv64.
+#[test]
+fn dynamic_program_starts_in_its_interpreter() {
+    let ld = build("fakeld", Link::StaticPie);
+    let dir = tmpdir("fakeld");
+    let src = dir.join("main.c");
+    std::fs::write(
+        &src,
+        "asm(\".globl _start\\n_start: li a0, 42; li a7, 93; ecall\");\n",
+    )
+    .unwrap();
+    let main = dir.join("main");
+    let st = Command::new(common::CC)
+        .args(["-nostdlib", "-pie", "-fPIE"])
+        .arg("-Wl,--dynamic-linker=/lib/ld-linux-riscv64-lp64d.so.1")
+        .arg("-o")
+        .arg(&main)
+        .arg(&src)
+        .status()
+        .expect("cannot run the cross compiler");
+    assert!(st.success());
+    let root = root_with("interp-fake", &main, Some(&std::fs::read(&ld).unwrap()));
+    let out = nanovm(&["run", "--root", root.to_str().unwrap(), "--", "/prog"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stdout, b"interp: ok\n");
+    assert_eq!(out.status.code(), Some(42));
+    let q = Command::new(common::QEMU)
+        .arg("-L")
+        .arg(&root)
+        .arg(root.join("prog"))
+        .output()
+        .expect("cannot run qemu-riscv64");
+    assert_eq!(q.stdout, out.stdout);
+    assert_eq!(q.status.code(), Some(42));
 }
 
 #[test]
@@ -311,4 +380,42 @@ fn root_mount_env_and_cwd() {
         text.contains("GUEST=yes") && text.contains("HOSTVAR=1"),
         "{text}"
     );
+}
+
+/// A real dynamically linked glibc program, run with the guest image's
+/// `ld.so` and libc (`scripts/build-image.sh`), byte for byte as
+/// `qemu-riscv64 -L IMAGE`. Opt-in: only when `NANOVM_IMAGE` names the image
+/// directory (a missing image is then a failure), because the image is built
+/// by `make image`, not by `cargo test`. The image's `/usr/lib` is mounted at
+/// `/lib` (where PT_INTERP and the loader's search path point) on the
+/// default root, so the program itself can stay a host path.
+#[test]
+fn dynamic_glibc_program_with_the_image() {
+    let Some(image) = std::env::var_os("NANOVM_IMAGE") else {
+        eprintln!("skipped: set NANOVM_IMAGE=build/image (scripts/build-image.sh) to run");
+        return;
+    };
+    // A relative path is relative to the repository root.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let image = std::fs::canonicalize(repo.join(&image))
+        .unwrap_or_else(|e| panic!("NANOVM_IMAGE={}: {e}", Path::new(&image).display()));
+    let lib = image.join("usr/lib");
+    assert!(
+        lib.join("ld-linux-riscv64-lp64d.so.1").exists(),
+        "NANOVM_IMAGE={}: no usr/lib/ld-linux-riscv64-lp64d.so.1 (run scripts/build-image.sh)",
+        image.display()
+    );
+    let prog = build("hello", Link::Dynamic);
+    let mount = format!("{}:/lib:ro", lib.display());
+    let out = nanovm(&["run", "--mount", &mount, "--", prog.to_str().unwrap()]);
+    let q = Command::new(common::QEMU)
+        .arg("-L")
+        .arg(&image)
+        .arg(&prog)
+        .output()
+        .expect("cannot run qemu-riscv64");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.stdout, q.stdout);
+    assert_eq!(out.stdout, b"Hello, world!\n42 forty-two 2a -42\n");
+    assert_eq!(out.status.code(), Some(0));
 }

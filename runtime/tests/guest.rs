@@ -306,7 +306,7 @@ fn empty_file_system_and_identity() {
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         "fopen: opened\nopen O_CREAT: opened\nstat /bin/sh: ENOENT\naccess: found\n\
-         getcwd: /\nreadlink: ENOENT\nisatty(1): 0\nfstat(1) chr: 0\n\
+         getcwd: /\nreadlink: found\nisatty(1): 0\nfstat(1) chr: 0\n\
          pid 1000 ppid 999 uid 1000 gid 1000\nclose(2): 0\nwrite(2): -1 EBADF\n"
     );
     assert_eq!(o.status, Ok(0));
@@ -508,4 +508,23 @@ fn stdio_file() {
         err.contains("fd 2: reg isatty=0\nfd 2: tcgetattr errno 25\n"),
         "{err}"
     );
+}
+
+#[test]
+fn file_mmap_private_shared_fork() {
+    let o = same_as_qemu("fmmap", Link::Static, &[], &[], b"");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("child: map=CHILD ! file=taCHILD-file\n"),
+        "{out}"
+    );
+    assert!(out.ends_with("errors: 1/13 1/22 1/9 1/19 1/13\n"), "{out}");
+}
+
+#[test]
+fn procfs() {
+    let o = same_as_qemu("procfs", Link::Static, &["a", "b c"], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(!text.contains(": 0"), "{text}");
+    assert!(text.contains("child: status PPid ok 1\n"), "{text}");
 }

@@ -26,7 +26,7 @@ mod tests_model;
 
 pub use fault::{FaultKind, MapError, MemFault};
 pub use perms::{Access, Perms};
-pub use space::{AddressSpace, DEFAULT_MMAP_TOP, MMAP_MIN, USER_TOP};
+pub use space::{AddressSpace, SharedMem, DEFAULT_MMAP_TOP, MMAP_MIN, USER_TOP};
 pub use tlb::Tlb;
 pub use vma::Region;
 

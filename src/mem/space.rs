@@ -2,7 +2,7 @@
 //! operations (map, unmap, protect, fork, find_free). The access paths (loads,
 //! stores, fetches, byte copies) are in `access.rs`.
 
-use super::frame::{Page, PageMap, Pool, SharedObj};
+use super::frame::{host_ptr, Page, PageMap, Pool, SharedObj};
 use super::perms::Perms;
 use super::tlb::Tlb;
 use super::vma::{Region, Vma, VmaMap};
@@ -184,6 +184,36 @@ impl AddressSpace {
         self.map_with(addr, len, vma)
     }
 
+    /// Maps pages `[first_page, first_page + len/PAGE)` of an existing shared
+    /// object at `[addr, addr+len)` (`MAP_SHARED` of a file: every mapping of
+    /// the same file, in any space, sees the same frames).
+    pub fn map_shared_obj(
+        &mut self,
+        addr: u64,
+        len: u64,
+        perms: Perms,
+        obj: &SharedMem,
+        first_page: u64,
+    ) -> Result<(), MapError> {
+        let vma = Vma {
+            end: 0,
+            perms,
+            shared: Some((obj.0.clone(), first_page)),
+        };
+        self.map_with(addr, len, vma)
+    }
+
+    /// The shared object mapped at `addr` and the index in it of the page
+    /// holding `addr`, or `None` when `addr` is unmapped or private.
+    pub fn shared_at(&self, addr: u64) -> Option<(SharedMem, u64)> {
+        let (start, vma) = self.vmas.find(addr)?;
+        let (obj, base) = vma.shared.as_ref()?;
+        Some((
+            SharedMem(obj.clone()),
+            base + ((addr - start) >> PAGE_SHIFT),
+        ))
+    }
+
     /// A free page-aligned range of `len` bytes: `hint` if it is page aligned,
     /// nonzero, below [`USER_TOP`] and free; otherwise the highest free range
     /// below `mmap_top` (and at or above [`MMAP_MIN`]).
@@ -335,5 +365,49 @@ impl AddressSpace {
     #[cfg(test)]
     pub(crate) fn vma_count(&self) -> usize {
         self.vmas.len()
+    }
+}
+
+/// A handle on a shared-memory object: the frames behind `MAP_SHARED`
+/// mappings, indexed by page. Clones name the same object.
+#[derive(Clone, Default)]
+pub struct SharedMem(pub(crate) Rc<SharedObj>);
+
+impl SharedMem {
+    /// A new, empty object (pages are created on first touch).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether page `idx` has a frame yet (was touched through a mapping).
+    pub fn has_page(&self, idx: u64) -> bool {
+        self.0.pages.borrow().contains_key(&idx)
+    }
+
+    /// Overwrites the start of page `idx` with `data` (at most a page) if
+    /// the page has a frame; returns whether it had one. Every mapping sees
+    /// the new bytes at once (no decoded-code invalidation: for data pages,
+    /// e.g. keeping a file's shared mapping in step with `write`).
+    pub fn write_page(&self, idx: u64, data: &[u8]) -> bool {
+        let pages = self.0.pages.borrow();
+        let Some(f) = pages.get(&idx) else {
+            return false;
+        };
+        let n = data.len().min(super::PAGE_SIZE);
+        // SAFETY: the frame is a live PAGE_SIZE allocation held by `pages`;
+        // `n` is at most PAGE_SIZE; guest accesses run on this thread and none
+        // is in progress while a syscall runs.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), host_ptr(f), n) };
+        true
+    }
+
+    /// Whether both handles name the same object.
+    pub fn same(&self, other: &SharedMem) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Number of handles and mappings referring to the object (1: only this one).
+    pub fn users(&self) -> usize {
+        Rc::strong_count(&self.0)
     }
 }

@@ -7,6 +7,10 @@
 //! rest of the line, trimmed); the new argv is interpreter, argument if
 //! any, script path, then the original `argv[1..]`; up to 4 levels.
 //!
+//! A dynamically linked program's loader (PT_INTERP) is opened through the
+//! guest file system as the program is (ENOENT when it is missing, ELIBBAD
+//! when it is not a riscv64 ELF file; see `vm::load_image`).
+//!
 //! The image is loaded into a fresh address space from
 //! `AddressSpace::new_sibling` (same frame pool and memory limit), so a
 //! failed exec leaves the caller intact. On success: other threads end, a
@@ -129,8 +133,12 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     }
     let mut mem = ctx.proc.mem.new_sibling();
     let uid = ctx.proc.uid;
-    let img = load_image(&mut mem, &bytes, &argv, &envp, &path, uid).map_err(|e| match e {
-        LoadError::Elf(crate::elf::ElfError::Dynamic { .. }) => Errno::ENOENT,
+    // A dynamic loader is read through the guest file system only.
+    let fs = &mut ctx.proc.fs;
+    let mut open = |p: &[u8]| fs.open_exec(p);
+    let loaded = load_image(&mut mem, &bytes, &argv, &envp, &path, uid, &mut open);
+    let img = loaded.map_err(|e| match e {
+        LoadError::Interp { errno, .. } => errno,
         LoadError::Elf(_) => Errno::ENOEXEC,
         LoadError::ArgsTooLong => Errno::E2BIG,
         LoadError::Map { .. } | LoadError::OutOfMemory => Errno::ENOMEM,
@@ -153,6 +161,8 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     let name = path.rsplit(|&b| b == b'/').next().unwrap_or(&path);
     ctx.proc.comm = name[..name.len().min(15)].to_vec();
     ctx.proc.fs.exec();
+    let exe = ctx.proc.fs.exe_path(&file);
+    ctx.proc.fs.kernel.procfs.exec(ctx.proc.pid, &exe, &argv);
     let instret = ctx.thread.cpu.instret;
     *ctx.thread.cpu = Cpu::new(img.entry);
     ctx.thread.cpu.instret = instret;

@@ -1,16 +1,19 @@
-//! Memory-management calls: `brk`, anonymous `mmap`/`munmap`/`mprotect`,
-//! `mremap`, `madvise`, all with Linux's semantics on top of the
-//! [`nanovm::mem::AddressSpace`] API. File-backed mappings fail
-//! (`ENODEV` for stdio, `EBADF` otherwise) until there is a file system.
+//! Memory-management calls: `brk`, `mmap`/`munmap`/`mprotect`, `mremap`,
+//! `madvise`, `msync`, all with Linux's semantics on top of the
+//! [`nanovm::mem::AddressSpace`] API. File-backed mappings are in
+//! `mm_file.rs` (submodule [`file`]).
 //!
 //! Free ranges are found here, from `regions()`, top-down below
 //! [`layout::MMAP_TOP`] like Linux's default allocator, so placement does not
 //! depend on the memory module's own search heuristics.
 
-use super::{stdio_fd, Args, Ctx, SysResult};
+use super::{Args, Ctx, SysResult};
 use crate::layout::{self, page_up, MMAP_MIN_ADDR, PAGE, USER_LIMIT};
 use crate::Errno;
 use nanovm::mem::{AddressSpace, MapError, Perms, Region};
+
+#[path = "mm_file.rs"]
+pub mod file;
 
 /// `PROT_READ`.
 pub const PROT_READ: u64 = 1;
@@ -144,13 +147,14 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> SysResult {
         MAP_SHARED_VALIDATE => return Err(Errno::EOPNOTSUPP),
         _ => return Err(Errno::EINVAL),
     };
-    if flags & MAP_ANONYMOUS == 0 {
-        // No files yet: stdio character devices cannot be mapped, nothing else is open.
-        return Err(match stdio_fd(ctx, fd) {
-            Some(_) => Errno::ENODEV,
-            None => Errno::EBADF,
-        });
-    }
+    let src = if flags & MAP_ANONYMOUS == 0 {
+        match file::source(ctx, fd, prot, shared)? {
+            file::Source::Zero => None,
+            file::Source::File(f) => Some(f),
+        }
+    } else {
+        None
+    };
     let perms = perms_of_prot(prot);
     let mem = &mut ctx.proc.mem;
     let start = if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
@@ -183,6 +187,13 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> SysResult {
             find_gap(&regions, len, layout::MMAP_TOP).ok_or(Errno::ENOMEM)?
         }
     };
+    if flags & MAP_FIXED != 0 {
+        file::write_back(mem, start, start + len)?;
+    }
+    if let Some(f) = src {
+        file::map(ctx, &f, start, len, perms, shared, off)?;
+        return Ok(start);
+    }
     let res = if shared {
         mem.map_shared_fixed(start, len, perms)
     } else {
@@ -205,6 +216,7 @@ pub fn munmap(ctx: &mut Ctx, a: &Args) -> SysResult {
     if touches_code(&ctx.proc.mem, addr, addr + len) {
         ctx.code_changed = true;
     }
+    file::write_back(&mut ctx.proc.mem, addr, addr + len)?;
     ctx.proc.mem.unmap(addr, len).map_err(map_err)?;
     Ok(0)
 }
@@ -292,7 +304,11 @@ pub fn msync(ctx: &mut Ctx, a: &Args) -> SysResult {
     {
         return Err(Errno::EINVAL);
     }
-    check_range(ctx, a)
+    check_range(ctx, a)?;
+    let start = a[0];
+    let end = start.saturating_add(a[1]);
+    file::write_back(&mut ctx.proc.mem, start, end)?;
+    Ok(0)
 }
 
 /// `riscv_flush_icache(start, end, flags)`: drops decoded code (the guest

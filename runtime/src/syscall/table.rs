@@ -87,11 +87,11 @@ syscalls! {
    61, GETDENTS64,         "getdents64",         fs_stat::getdents64,        Full,    [I, P, U],          Dec;
    62, LSEEK,              "lseek",              fs::lseek,                  Full,    [I, I, I],          Dec;
    63, READ,               "read",               fs::read,                   Full,    [I, Out, U],        Dec;
-   64, WRITE,              "write",              fs::write,                  Full,    [I, In(2), U],      Dec;
+   64, WRITE,              "write",              mm::file::write,            Full,    [I, In(2), U],      Dec;
    65, READV,              "readv",              fs::readv,                  Full,    [I, P, U],          Dec;
    66, WRITEV,             "writev",             fs::writev,                 Full,    [I, P, U],          Dec;
    67, PREAD64,            "pread64",            fs::pread64,                Full,    [I, Out, U, I],     Dec;
-   68, PWRITE64,           "pwrite64",           fs::pwrite64,               Full,    [I, In(2), U, I],   Dec;
+   68, PWRITE64,           "pwrite64",           mm::file::pwrite64,         Full,    [I, In(2), U, I],   Dec;
    69, PREADV,             "preadv",             fs::preadv,                 Full,    [I, P, U, I],       Dec;
    70, PWRITEV,            "pwritev",            fs::pwritev,                Full,    [I, P, U, I],       Dec;
    71, SENDFILE,           "sendfile",           fs::sendfile,               Full,    [I, I, P, U],       Dec;

@@ -7,7 +7,7 @@
 //!   nothing of paths, mounts, credentials or file descriptors. [`memfs`] is
 //!   the in-memory implementation, [`devfs`] the guest's `/dev` (its
 //!   `read`/`write` are the devices), `hostfs` (native builds) a host
-//!   directory confined to itself; `/proc` will implement it too.
+//!   directory confined to itself, [`procfs`] the guest's `/proc`.
 //! - [`mount`]: the mount table ([`Vfs`]) and [`Vnode`], a counted reference
 //!   to an inode of a mounted file system.
 //! - [`path`]: `namei`, path resolution (root/cwd, `..`, symlinks, mounts,
@@ -70,6 +70,7 @@ pub mod memfs;
 pub mod mount;
 pub mod ops;
 pub mod path;
+pub mod procfs;
 mod sparse;
 #[cfg(test)]
 mod tests;

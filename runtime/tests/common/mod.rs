@@ -23,7 +23,7 @@ pub enum Link {
     /// `-static-pie` without libc: this toolchain's glibc has no static-pie
     /// start file (`rcrt1.o`), so such guests use raw syscalls.
     StaticPie,
-    /// Default dynamic linking (to test that it is refused).
+    /// Default dynamic linking (runs with a dynamic loader, e.g. the image's).
     Dynamic,
 }
 
