@@ -17,6 +17,12 @@ export const EBADF = 9;
 export const EIO = 5;
 export const EAGAIN = 11;
 
+/** `stdioKind` answers (see runtime/src/wasm.rs). */
+export const STDIO_NULL = 0;
+export const STDIO_PIPE = 1;
+export const STDIO_FILE = 2;
+export const STDIO_TTY = 3;
+
 /** Maps a Node.js system error to a Linux errno (EIO when unknown). */
 export function errnoOf(err) {
   const code = err && err.code;
@@ -87,6 +93,42 @@ export class NodeHost {
   /** Whether guest fd 0/1/2 is a terminal (glibc line-buffers stdout only then). */
   isatty(fd) {
     return fd >= 0 && fd <= 2 && tty.isatty(this.fds[fd]);
+  }
+
+  /**
+   * What guest fd 0/1/2 really is, so the guest sees the same (as under qemu-user):
+   * 0 something else (/dev/null, closed), 1 a pipe or socket, 2 a regular file, 3 a terminal.
+   */
+  stdioKind(fd) {
+    if (fd < 0 || fd > 2) return STDIO_NULL;
+    if (this.isatty(fd)) return STDIO_TTY;
+    try {
+      const st = fs.fstatSync(this.fds[fd]);
+      if (st.isFIFO() || st.isSocket()) return STDIO_PIPE;
+      if (st.isFile()) return STDIO_FILE;
+    } catch {
+      // A closed fd: something else.
+    }
+    return STDIO_NULL;
+  }
+
+  /** For `stdioKind` 2 the file's size; for 3 `rows * 65536 + cols` (0 when unknown). */
+  stdioInfo(fd) {
+    if (fd < 0 || fd > 2) return 0;
+    try {
+      if (this.isatty(fd)) {
+        const stream = [process.stdin, process.stdout, process.stderr].find(
+          (s) => s && s.fd === this.fds[fd] && s.isTTY && s.columns,
+        );
+        const out = stream ?? (process.stdout.isTTY ? process.stdout : process.stderr);
+        const rows = out.rows || 24;
+        const cols = out.columns || 80;
+        return rows * 65536 + cols;
+      }
+      return fs.fstatSync(this.fds[fd]).size;
+    } catch {
+      return 0;
+    }
   }
 
   /** Nanoseconds since the Unix epoch (BigInt). */

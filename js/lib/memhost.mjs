@@ -34,6 +34,15 @@ export class MemoryHost {
     return false;
   }
 
+  /** Fds 0-2 are pipes (1; see NodeHost.stdioKind): glibc fully buffers stdout. */
+  stdioKind(_fd) {
+    return 1;
+  }
+
+  stdioInfo(_fd) {
+    return 0;
+  }
+
   realtimeNs() {
     return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
   }

@@ -37,16 +37,22 @@ test('stdin: reads input to end of file', () =>
 test('stdin: empty input', () => compare('stdin'));
 test('sys: clocks and getrandom', () => compare('sys'));
 test('sys: exit(300) gives 44', () => compare('sys', ['exit300']));
-// Known divergence (runtime/src/syscall/fs.rs stdio_stat): the runtime shows stdio as a
-// pseudo-terminal even when it is a pipe, so glibc line-buffers stdout and this line is printed,
-// where qemu (and Linux) fully buffer a pipe and _exit drops it. Fix: a `Host::isatty(fd)` query
-// (the JS hosts already answer `isatty`) and a FIFO/regular stat when it is false. Runs and
-// reports as TODO until then; remove the `todo` option with that fix.
-test(
-  'sys: _exit drops stdio buffers when stdout is a pipe',
-  { todo: 'runtime presents piped stdio as a tty (line buffering)' },
-  () => compare('sys', ['exit-unflushed']),
-);
+// The runtime shows stdio as what the host fds are (Host::stdio_kind): here pipes, so glibc fully
+// buffers stdout and _exit drops the unflushed line, as under qemu.
+test('sys: _exit drops stdio buffers when stdout is a pipe', () => compare('sys', ['exit-unflushed']));
+
+test('sys: on a terminal host (stdioKind 3) stdout is line-buffered, so the line survives _exit', async () => {
+  const glue = await loadWasm();
+  const host = new MemoryHost();
+  host.stdioKind = () => 3;
+  host.stdioInfo = () => 24 * 65536 + 80;
+  const argv = ['sys', 'exit-unflushed'];
+  const vm = new glue.WasmVm(fs.readFileSync(bins.sys), argv, [], 'sys', false, 0, host);
+  const end = await runToEnd(vm, 10_000_000);
+  vm.free();
+  assert.deepEqual(end, { exited: true, code: 5 });
+  assert.equal(Buffer.from(host.output(1)).toString(), 'buffered line without flush\n');
+});
 
 for (const [mode, sig] of [
   ['segv', 11],

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NodeHost, errnoOf, EBADF } from '../lib/host.mjs';
+import { spawnSync } from 'node:child_process';
+import { NodeHost, errnoOf, EBADF, STDIO_FILE, STDIO_NULL, STDIO_PIPE } from '../lib/host.mjs';
 import { MemoryHost } from '../lib/memhost.mjs';
 import { parseArgs, UsageError } from '../lib/cli.mjs';
 
@@ -38,6 +39,12 @@ test('NodeHost writes fd 1, reads fd 0 to EOF, logs lines, rejects other fds', (
     host.log('openat(...) = 3');
     assert.equal(host.isatty(1), false);
     assert.equal(host.isatty(7), false);
+    // Regular files: kind 2 with their size; out of range: 0.
+    assert.equal(host.stdioKind(0), STDIO_FILE);
+    assert.equal(host.stdioInfo(0), 6);
+    assert.equal(host.stdioKind(1), STDIO_FILE);
+    assert.equal(host.stdioInfo(1), 3);
+    assert.equal(host.stdioKind(3), STDIO_NULL);
     assert.equal(fs.readFileSync(outPath, 'utf8'), 'hi ');
     assert.equal(fs.readFileSync(logPath, 'utf8'), 'openat(...) = 3\n');
   });
@@ -46,6 +53,28 @@ test('NodeHost writes fd 1, reads fd 0 to EOF, logs lines, rejects other fds', (
 test('NodeHost write to a closed fd returns -EBADF, never throws', () => {
   const host = new NodeHost({ fds: [0, 1_000_000, 1_000_001] });
   assert.equal(host.write(1, new Uint8Array([65])), -EBADF);
+  assert.equal(host.stdioKind(1), STDIO_NULL);
+  assert.equal(host.stdioInfo(1), 0);
+});
+
+test('NodeHost stdioKind: /dev/null is kind 0, a FIFO is a pipe', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nanovm-host-'));
+  const nul = fs.openSync('/dev/null', 'r+');
+  const fifo = path.join(dir, 'fifo');
+  const mk = spawnSync('mkfifo', [fifo]);
+  assert.equal(mk.status, 0, String(mk.stderr));
+  // O_RDWR on a FIFO opens without waiting for a peer (Linux).
+  const pipeFd = fs.openSync(fifo, 'r+');
+  try {
+    const host = new NodeHost({ fds: [nul, pipeFd, pipeFd] });
+    assert.equal(host.stdioKind(0), STDIO_NULL);
+    assert.equal(host.stdioKind(1), STDIO_PIPE);
+    assert.equal(host.stdioKind(2), STDIO_PIPE);
+  } finally {
+    fs.closeSync(nul);
+    fs.closeSync(pipeFd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('errnoOf maps Node error codes to Linux errnos', () => {
@@ -92,6 +121,7 @@ test('MemoryHost serves stdin then EOF and collects output', () => {
   assert.deepEqual([...host.output(1)], [1, 2, 3, 4]);
   assert.deepEqual([...host.output(2)], []);
   assert.equal(host.isatty(1), false);
+  assert.equal(host.stdioKind(1), STDIO_PIPE);
 });
 
 test('parseArgs: options, --, program and its arguments', () => {

@@ -20,8 +20,8 @@
 //! # Standard descriptors
 //! Fds 0, 1 and 2 are *host streams*: open files of a small unmounted file
 //! system ([`StdioFs`]) whose three inodes stand for host descriptors 0, 1, 2.
-//! They stat as the character device 136:0 (a pseudo-terminal slave, so glibc
-//! line-buffers stdout) but `TCGETS` fails, so `isatty` is 0. The syscall
+//! They stat and answer terminal ioctls as what the host descriptors really
+//! are ([`crate::Host::stdio_kind`]: terminal, pipe, file). The syscall
 //! layer recognises them ([`FsKernel::host_fd`]) and calls [`crate::Host`]
 //! for their I/O, since a file system has no access to the host. Likewise
 //! reads of `/dev/random` and `/dev/urandom` ([`FsKernel::is_random`]) come
@@ -142,8 +142,17 @@ fn same_fs<T: FileSystem>(fs: &Rc<dyn FileSystem>, target: &Rc<T>) -> bool {
 impl FsKernel {
     /// The host descriptor behind `file`, if it is a host stream.
     pub fn host_fd(&self, file: &OpenFile) -> Option<i32> {
-        let v = file.vnode();
+        self.stdio_vnode_fd(file.vnode())
+    }
+
+    /// The host descriptor whose inode `v` is, if it is a host stream's.
+    pub fn stdio_vnode_fd(&self, v: &Vnode) -> Option<i32> {
         (same_fs(v.fs(), &self.stdio) && (2..=4).contains(&v.ino())).then(|| v.ino() as i32 - 2)
+    }
+
+    /// The host streams' file system (their kinds and terminal state).
+    pub fn stdio(&self) -> &StdioFs {
+        &self.stdio
     }
 
     /// The pipes' file system.

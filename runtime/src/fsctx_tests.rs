@@ -39,6 +39,12 @@ fn default_tree_fork_and_exec() {
     assert_eq!(fs.kernel.host_fd(&f), Some(1));
     assert!(!fs.kernel.is_random(&f));
     let st = f.stat().unwrap();
+    // A pipe until the syscall layer asks the host (fs_stdio::refresh).
+    assert_eq!((st.mode, st.dev, st.rdev), (0o010600, STDIO_DEV, 0));
+    fs.kernel
+        .stdio()
+        .set_kind(1, crate::StdioKind::Tty { rows: 1, cols: 1 });
+    let st = f.stat().unwrap();
     assert_eq!(
         (st.mode, st.dev, st.rdev),
         (0o020620, STDIO_DEV, makedev(136, 0))

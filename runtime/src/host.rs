@@ -24,6 +24,39 @@ pub trait Host {
         let _ = path;
         Err(crate::Errno::ENOENT.0)
     }
+    /// What host descriptor `fd` (0, 1 or 2) really is, so the guest's
+    /// standard descriptors look like it (as under qemu-user, which passes
+    /// host descriptors through): glibc line-buffers stdout on a terminal and
+    /// fully buffers it into a pipe or file. Asked on every `fstat` and
+    /// terminal `ioctl` of fds 0/1/2, so it should be cheap. The default is
+    /// [`StdioKind::Pipe`]: output that is collected rather than shown.
+    fn stdio_kind(&mut self, fd: i32) -> StdioKind {
+        let _ = fd;
+        StdioKind::Pipe
+    }
+}
+
+/// What a host standard descriptor is (see [`Host::stdio_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StdioKind {
+    /// A terminal of `rows` x `cols` characters (0 when unknown).
+    Tty {
+        /// Lines.
+        rows: u16,
+        /// Columns.
+        cols: u16,
+    },
+    /// A pipe or socket.
+    #[default]
+    Pipe,
+    /// A regular file of `size` bytes.
+    File {
+        /// Current size in bytes.
+        size: u64,
+    },
+    /// A character device that is not a terminal (`/dev/null`), a closed
+    /// descriptor or anything else.
+    Null,
 }
 
 /// Reads host file `path` (native builds), mapping failures to errnos.
@@ -54,6 +87,9 @@ pub struct CaptureHost {
     pub clock_ns: u64,
     /// State of the pseudo-random generator.
     pub rng: u64,
+    /// What fds 0, 1 and 2 claim to be (default [`StdioKind::Pipe`], like
+    /// qemu run with its output captured through pipes).
+    pub stdio: StdioKind,
 }
 
 impl CaptureHost {
@@ -112,6 +148,13 @@ impl Host for CaptureHost {
 
     fn log(&mut self, line: &str) {
         self.log.push(line.to_string());
+    }
+
+    fn stdio_kind(&mut self, fd: i32) -> StdioKind {
+        match fd {
+            0..=2 => self.stdio,
+            _ => StdioKind::Null,
+        }
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -195,6 +238,51 @@ impl Host for StdHost {
     fn read_file(&mut self, path: &[u8]) -> Result<Vec<u8>, i32> {
         read_host_file(path)
     }
+
+    fn stdio_kind(&mut self, fd: i32) -> StdioKind {
+        native_stdio_kind(fd)
+    }
+}
+
+/// [`Host::stdio_kind`] for this process's fds 0-2, with std means only:
+/// `IsTerminal` for terminals, `fstat` (through a duplicated descriptor's
+/// `File::metadata`) for the rest. std has no `TIOCGWINSZ`, so the window
+/// size comes from `$LINES`/`$COLUMNS`, else 24x80 (rejected alternative:
+/// the `libc` crate for one ioctl).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn native_stdio_kind(fd: i32) -> StdioKind {
+    use std::io::IsTerminal;
+    use std::os::fd::{AsFd, BorrowedFd};
+    use std::os::unix::fs::FileTypeExt;
+    fn kind_of(fd: BorrowedFd<'_>) -> StdioKind {
+        if fd.is_terminal() {
+            let env = |k: &str, d: u16| {
+                std::env::var(k)
+                    .ok()
+                    .and_then(|v| v.trim().parse::<u16>().ok())
+                    .filter(|&n| n > 0)
+                    .unwrap_or(d)
+            };
+            return StdioKind::Tty {
+                rows: env("LINES", 24),
+                cols: env("COLUMNS", 80),
+            };
+        }
+        let meta = fd
+            .try_clone_to_owned()
+            .and_then(|o| std::fs::File::from(o).metadata());
+        match meta {
+            Ok(m) if m.file_type().is_file() => StdioKind::File { size: m.len() },
+            Ok(m) if m.file_type().is_fifo() || m.file_type().is_socket() => StdioKind::Pipe,
+            _ => StdioKind::Null,
+        }
+    }
+    match fd {
+        0 => kind_of(std::io::stdin().as_fd()),
+        1 => kind_of(std::io::stdout().as_fd()),
+        2 => kind_of(std::io::stderr().as_fd()),
+        _ => StdioKind::Null,
+    }
 }
 
 #[cfg(test)]
@@ -217,5 +305,15 @@ mod tests {
         let mut r = [0u8; 16];
         h.random(&mut r);
         assert!(r.iter().any(|&b| b != 0));
+        assert_eq!(h.stdio_kind(1), StdioKind::Pipe);
+        h.stdio = StdioKind::Tty { rows: 5, cols: 9 };
+        assert_eq!(h.stdio_kind(2), StdioKind::Tty { rows: 5, cols: 9 });
+        assert_eq!(h.stdio_kind(3), StdioKind::Null);
+    }
+
+    #[test]
+    fn native_stdio_kind_only_knows_stdio() {
+        assert_eq!(native_stdio_kind(7), StdioKind::Null);
+        assert_eq!(native_stdio_kind(-1), StdioKind::Null);
     }
 }

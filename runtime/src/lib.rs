@@ -45,5 +45,5 @@ pub mod wasm;
 pub use errno::Errno;
 #[cfg(not(target_arch = "wasm32"))]
 pub use host::StdHost;
-pub use host::{CaptureHost, Host};
+pub use host::{CaptureHost, Host, StdioKind};
 pub use vm::{KillInfo, LoadError, Options, RunState, Vm, VmStats};

@@ -44,6 +44,14 @@ extern "C" {
     fn random(this: &JsHost, buf: &mut [u8]);
     #[wasm_bindgen(method)]
     fn log(this: &JsHost, line: &str);
+    /// `stdioKind(fd) -> number`: what host fd 0-2 is: 0 something else (`/dev/null`),
+    /// 1 a pipe or socket, 2 a regular file, 3 a terminal. Optional: without it, a pipe.
+    #[wasm_bindgen(method, catch, js_name = stdioKind)]
+    fn stdio_kind(this: &JsHost, fd: i32) -> Result<i32, JsValue>;
+    /// `stdioInfo(fd) -> number`: for a regular file its size in bytes, for a terminal
+    /// `rows * 65536 + cols` (0 when unknown).
+    #[wasm_bindgen(method, catch, js_name = stdioInfo)]
+    fn stdio_info(this: &JsHost, fd: i32) -> Result<f64, JsValue>;
 }
 
 /// Adapts the JavaScript host object to the runtime's [`Host`] trait.
@@ -77,6 +85,24 @@ impl Host for HostAdapter {
     }
     fn log(&mut self, line: &str) {
         self.0.log(line)
+    }
+    fn stdio_kind(&mut self, fd: i32) -> crate::StdioKind {
+        use crate::StdioKind;
+        let info = || self.0.stdio_info(fd).unwrap_or(0.0);
+        match self.0.stdio_kind(fd) {
+            Ok(0) => StdioKind::Null,
+            Ok(2) => StdioKind::File {
+                size: info().max(0.0) as u64,
+            },
+            Ok(3) => {
+                let v = info().max(0.0) as u64;
+                StdioKind::Tty {
+                    rows: (v >> 16) as u16,
+                    cols: v as u16,
+                }
+            }
+            _ => StdioKind::Pipe,
+        }
     }
 }
 

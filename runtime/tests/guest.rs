@@ -306,7 +306,7 @@ fn empty_file_system_and_identity() {
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         "fopen: opened\nopen O_CREAT: opened\nstat /bin/sh: ENOENT\naccess: found\n\
-         getcwd: /\nreadlink: found\nisatty(1): 0\nfstat(1) chr: 1\n\
+         getcwd: /\nreadlink: found\nisatty(1): 0\nfstat(1) chr: 0\n\
          pid 1000 ppid 999 uid 1000 gid 1000\nclose(2): 0\nwrite(2): -1 EBADF\n"
     );
     assert_eq!(o.status, Ok(0));
@@ -440,6 +440,73 @@ fn interrupted_waits_restart_only_with_sa_restart() {
         "no flags: waitpid failed errno=4 hits=1\nchild status 5\n\
          SA_RESTART: waitpid returned the child errno=0 hits=1\nchild status 5\n\
          nanosleep: r=-1 errno=4\n"
+    );
+}
+
+/// Standard descriptors that are pipes (qemu's, captured; the CaptureHost's
+/// default kind): FIFOs, not terminals, so glibc fully buffers stdout and
+/// `_exit` drops the unflushed line.
+#[test]
+fn stdio_pipes_like_qemu() {
+    let o = same_as_qemu("stdio", Link::Static, &[], &[], b"");
+    assert_eq!(o.stdout, b"");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("fd 1: fifo isatty=0\n"), "{err}");
+    assert!(err.contains("fd 1: tcgetattr errno 25\n"), "{err}");
+}
+
+/// A host whose standard descriptors are a terminal: character devices
+/// that answer termios and window-size requests, and a line-buffered stdout.
+#[test]
+fn stdio_terminal() {
+    let prog = build("stdio", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let argv = vec![b"stdio".to_vec()];
+    let mut vm = Vm::load(&bytes, &argv, &[], &Options::default()).expect("load failed");
+    let mut host = CaptureHost {
+        stdio: nanovm_runtime::StdioKind::Tty {
+            rows: 33,
+            cols: 101,
+        },
+        ..CaptureHost::default()
+    };
+    let state = loop {
+        match vm.run(&mut host, 1 << 22) {
+            RunState::Running => assert!(vm.stats().instructions < MAX_INSTRUCTIONS),
+            s => break s,
+        }
+    };
+    assert!(matches!(state, RunState::Exited(0)), "{state:?}");
+    assert_eq!(host.stdout, b"buffered line\n");
+    let err = String::from_utf8_lossy(&host.stderr);
+    for fd in 0..3 {
+        let want = format!(
+            "fd {fd}: chr isatty=1\n\
+             fd {fd}: lflag icanon=1 echo=1 isig=1 vintr=3 ospeed=1\n\
+             fd {fd}: after raw icanon=0\n\
+             fd {fd}: 33x101\n\
+             fd {fd}: pgrp ok=1\n"
+        );
+        assert!(err.contains(&want), "{err}");
+    }
+}
+
+/// Standard descriptors that are regular files: `S_IFREG` with the size.
+#[test]
+fn stdio_file() {
+    let prog = build("stdio", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let mut vm = Vm::load(&bytes, &[b"stdio".to_vec()], &[], &Options::default()).unwrap();
+    let mut host = CaptureHost {
+        stdio: nanovm_runtime::StdioKind::File { size: 7 },
+        ..CaptureHost::default()
+    };
+    while let RunState::Running = vm.run(&mut host, 1 << 22) {}
+    assert_eq!(host.stdout, b"");
+    let err = String::from_utf8_lossy(&host.stderr);
+    assert!(
+        err.contains("fd 2: reg isatty=0\nfd 2: tcgetattr errno 25\n"),
+        "{err}"
     );
 }
 

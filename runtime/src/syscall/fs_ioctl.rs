@@ -1,17 +1,42 @@
 //! File-system calls, part 5: `ioctl` on files.
 //!
-//! There is no terminal: every terminal request (`TCGETS`, `TCGETS2`,
-//! `TIOCGWINSZ`, `TIOCGPGRP`...) is ENOTTY, on the standard descriptors too,
-//! so `isatty` is 0 as before. The generic requests work on every file:
+//! Terminal requests work on a standard descriptor whose host descriptor
+//! is a terminal ([`crate::Host::stdio_kind`]), and are ENOTTY everywhere
+//! else (so `isatty` is 0 for pipes and files, as under qemu):
+//! `TCGETS`/`TCGETS2` return the terminal's termios (Linux's defaults until
+//! the guest sets others), `TCSETS*` record it (the host terminal itself is
+//! not switched: raw mode is a later step, see
+//! [`Terminal`](super::fs_stdio::Terminal)), `TIOCGWINSZ` the host's window
+//! size (or the one `TIOCSWINSZ` set), `TIOCGPGRP`/`TIOCSPGRP` the
+//! foreground process group, `TIOCSCTTY`/`TIOCNOTTY` succeed, `TIOCGSID`
+//! the caller's session. The generic requests work on every file:
 //! `FIONBIO` and `FIOASYNC` (status flags), `FIOCLEX`/`FIONCLEX`
 //! (close-on-exec), `FIONREAD` (bytes left before end of file for regular
 //! files; 0 for host streams, whose pending input is unknown).
 
 use super::fs::file;
+use super::fs_stdio::{TERMIOS2_LEN, TERMIOS_LEN};
 use super::{Args, Ctx, SysResult};
+use crate::host::StdioKind;
 use crate::vfs::file::flags::{O_ASYNC, O_NONBLOCK, O_PATH};
 use crate::vfs::FileType;
 use crate::Errno;
+
+const TCGETS: u32 = 0x5401;
+const TCSETS: u32 = 0x5402;
+const TCSETSW: u32 = 0x5403;
+const TCSETSF: u32 = 0x5404;
+const TIOCSCTTY: u32 = 0x540e;
+const TIOCGPGRP: u32 = 0x540f;
+const TIOCSPGRP: u32 = 0x5410;
+const TIOCGWINSZ: u32 = 0x5413;
+const TIOCSWINSZ: u32 = 0x5414;
+const TIOCNOTTY: u32 = 0x5422;
+const TIOCGSID: u32 = 0x5429;
+const TCGETS2: u32 = 0x802c_542a;
+const TCSETS2: u32 = 0x402c_542b;
+const TCSETSW2: u32 = 0x402c_542c;
+const TCSETSF2: u32 = 0x402c_542d;
 
 const FIONREAD: u32 = 0x541b;
 const FIONBIO: u32 = 0x5421;
@@ -57,6 +82,70 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
             ctx.put(a[2], &(n.min(i32::MAX as u64) as i32).to_le_bytes())?;
             Ok(0)
         }
-        _ => Err(Errno::ENOTTY),
+        req => match ctx.proc.fs.kernel.host_fd(&f) {
+            Some(hfd) => tty_ioctl(ctx, hfd, req, a[2]),
+            None => Err(Errno::ENOTTY),
+        },
     }
+}
+
+/// A terminal request `req` (argument `arg`) on host stream `hfd`.
+fn tty_ioctl(ctx: &mut Ctx, hfd: i32, req: u32, arg: u64) -> SysResult {
+    let StdioKind::Tty { rows, cols } = ctx.host.stdio_kind(hfd) else {
+        return Err(Errno::ENOTTY);
+    };
+    let k = ctx.proc.fs.kernel.clone();
+    let tty = &k.stdio().tty;
+    match req {
+        TCGETS | TCGETS2 => {
+            let n = if req == TCGETS {
+                TERMIOS_LEN
+            } else {
+                TERMIOS2_LEN
+            };
+            let t = tty.borrow().termios;
+            ctx.put(arg, &t[..n])?;
+        }
+        TCSETS | TCSETSW | TCSETSF | TCSETS2 | TCSETSW2 | TCSETSF2 => {
+            let two = matches!(req, TCSETS2 | TCSETSW2 | TCSETSF2);
+            let mut t = tty.borrow().termios;
+            let n = if two { TERMIOS2_LEN } else { TERMIOS_LEN };
+            ctx.proc.mem.read_bytes(arg, &mut t[..n])?;
+            tty.borrow_mut().termios = t;
+        }
+        TIOCGWINSZ => {
+            let w = tty.borrow().winsize.unwrap_or([rows, cols, 0, 0]);
+            let mut b = [0u8; 8];
+            for (i, v) in w.iter().enumerate() {
+                b[i * 2..i * 2 + 2].copy_from_slice(&v.to_le_bytes());
+            }
+            ctx.put(arg, &b)?;
+        }
+        TIOCSWINSZ => {
+            let mut b = [0u8; 8];
+            ctx.proc.mem.read_bytes(arg, &mut b)?;
+            let w = [0, 2, 4, 6].map(|i| u16::from_le_bytes([b[i], b[i + 1]]));
+            tty.borrow_mut().winsize = Some(w);
+        }
+        TIOCGPGRP => {
+            let pg = match tty.borrow().fg_pgrp {
+                0 => ctx.proc.sid,
+                pg => pg,
+            };
+            ctx.put(arg, &pg.to_le_bytes())?;
+        }
+        TIOCSPGRP => {
+            let mut b = [0u8; 4];
+            ctx.proc.mem.read_bytes(arg, &mut b)?;
+            let pg = i32::from_le_bytes(b);
+            if pg < 0 {
+                return Err(Errno::EINVAL);
+            }
+            tty.borrow_mut().fg_pgrp = pg;
+        }
+        TIOCGSID => ctx.put(arg, &ctx.proc.sid.to_le_bytes())?,
+        TIOCSCTTY | TIOCNOTTY => {}
+        _ => return Err(Errno::ENOTTY),
+    }
+    Ok(0)
 }

@@ -28,7 +28,9 @@ fn stat_target(ctx: &mut Ctx, dirfd: u64, path_addr: u64, flags: u64) -> Result<
 
 /// `fstat(fd, statbuf)`.
 pub fn fstat(ctx: &mut Ctx, a: &Args) -> SysResult {
-    let st = file(ctx, a[0])?.stat()?;
+    let f = file(ctx, a[0])?;
+    super::fs_stdio::refresh(ctx, f.vnode());
+    let st = f.stat()?;
     ctx.put(a[1], &abi::encode_stat(&st))?;
     Ok(0)
 }
@@ -38,7 +40,9 @@ pub fn newfstatat(ctx: &mut Ctx, a: &Args) -> SysResult {
     if a[3] & !(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH) != 0 {
         return Err(Errno::EINVAL);
     }
-    let st = stat_target(ctx, a[0], a[1], a[3])?.stat()?;
+    let v = stat_target(ctx, a[0], a[1], a[3])?;
+    super::fs_stdio::refresh(ctx, &v);
+    let st = v.stat()?;
     ctx.put(a[2], &abi::encode_stat(&st))?;
     Ok(0)
 }
@@ -55,6 +59,7 @@ pub fn statx(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let v = stat_target(ctx, a[0], a[1], flags)?;
+    super::fs_stdio::refresh(ctx, &v);
     let st = v.stat()?;
     ctx.put(a[4], &abi::encode_statx(&st, v.mnt().0 as u64))?;
     Ok(0)

@@ -1,10 +1,68 @@
 //! [`StdioFs`]: the inodes behind the standard descriptors 0, 1, 2, which
 //! are host streams (see [`crate::fsctx`] for how their I/O reaches the host).
+//!
+//! Each inode looks like what its host descriptor really is
+//! ([`crate::Host::stdio_kind`], refreshed by [`refresh`] before every
+//! stat): a terminal (character device 136:0, `/dev/pts/0`), a FIFO, a
+//! regular file with the host file's size, or `/dev/null` (1:3), as under
+//! qemu-user, which passes host descriptors through. That is what makes
+//! glibc line-buffer stdout on a terminal and fully buffer it otherwise.
+//! The terminal's state ([`Terminal`]: termios, window size set by the
+//! guest, foreground process group) lives here too, one terminal shared by
+//! every standard descriptor that is a tty.
 
+use crate::host::StdioKind;
 use crate::vfs::devfs::makedev;
 use crate::vfs::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+/// Size of the kernel's `struct termios2` (riscv64): four `tcflag_t`,
+/// `c_line`, 19 `c_cc`, then input and output speeds.
+pub const TERMIOS2_LEN: usize = 44;
+/// Size of the kernel's `struct termios` (the first 36 bytes of termios2).
+pub const TERMIOS_LEN: usize = 36;
+
+/// The state of the (single) terminal behind the standard descriptors.
+/// `TCSETS*` only records the settings: the host terminal is not switched
+/// to raw mode (a later step), so a guest that sets raw mode still gets
+/// the host's line-edited input.
+#[derive(Debug, Clone)]
+pub struct Terminal {
+    /// The `struct termios2` bytes `TCGETS*` return.
+    pub termios: [u8; TERMIOS2_LEN],
+    /// A window size set with `TIOCSWINSZ` (rows, cols, xpixel, ypixel),
+    /// which overrides the host's from then on.
+    pub winsize: Option<[u16; 4]>,
+    /// The foreground process group (`TIOCSPGRP`); 0 until set, meaning
+    /// the process group of the caller's session leader.
+    pub fg_pgrp: i32,
+}
+
+impl Default for Terminal {
+    /// Linux's `tty_std_termios`: ICRNL|IXON, OPOST|ONLCR,
+    /// B38400|CS8|CREAD|HUPCL, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN,
+    /// the usual control characters (^C ^\ DEL ^U ^D, VMIN 1, ^Q ^S ^Z ^R ^O
+    /// ^W ^V) and 38400 baud both ways.
+    fn default() -> Self {
+        let mut t = [0u8; TERMIOS2_LEN];
+        let flags: [u32; 4] = [0o2400, 0o5, 0o2277, 0o105073];
+        for (i, f) in flags.iter().enumerate() {
+            t[i * 4..i * 4 + 4].copy_from_slice(&f.to_le_bytes());
+        }
+        let cc: [u8; 17] = [
+            0o3, 0o34, 0o177, 0o25, 0o4, 0, 1, 0, 0o21, 0o23, 0o32, 0, 0o22, 0o17, 0o27, 0o26, 0,
+        ];
+        t[17..17 + cc.len()].copy_from_slice(&cc);
+        t[36..40].copy_from_slice(&38400u32.to_le_bytes());
+        t[40..44].copy_from_slice(&38400u32.to_le_bytes());
+        Terminal {
+            termios: t,
+            winsize: None,
+            fg_pgrp: 0,
+        }
+    }
+}
 
 /// A file system of three character devices standing for host descriptors
 /// 0, 1, 2 (inodes 2, 3, 4; inode 1 is an empty directory). Never mounted:
@@ -14,12 +72,40 @@ use std::rc::Rc;
 pub struct StdioFs {
     uid: u32,
     clock: Rc<Cell<Timespec>>,
+    /// What host fds 0, 1, 2 were when last asked.
+    kinds: Cell<[StdioKind; 3]>,
+    /// The terminal's state.
+    pub tty: RefCell<Terminal>,
 }
 
 impl StdioFs {
     /// The three host streams, owned by `uid`, with times from `clock`.
     pub fn new(uid: u32, clock: Rc<Cell<Timespec>>) -> StdioFs {
-        StdioFs { uid, clock }
+        StdioFs {
+            uid,
+            clock,
+            kinds: Cell::new([StdioKind::Pipe; 3]),
+            tty: RefCell::new(Terminal::default()),
+        }
+    }
+
+    /// Records what host descriptor `fd` (0-2) is, for the next `getattr`.
+    pub fn set_kind(&self, fd: i32, kind: StdioKind) {
+        if let Some(i) = usize::try_from(fd).ok().filter(|&i| i < 3) {
+            let mut k = self.kinds.get();
+            k[i] = kind;
+            self.kinds.set(k);
+        }
+    }
+}
+
+/// Asks the host what `v` is if it is one of the standard descriptors'
+/// inodes, so that stat shows the host descriptor's current type and size.
+pub fn refresh(ctx: &mut super::Ctx, v: &Vnode) {
+    let k = ctx.proc.fs.kernel.clone();
+    if let Some(fd) = k.stdio_vnode_fd(v) {
+        let kind = ctx.host.stdio_kind(fd);
+        k.stdio().set_kind(fd, kind);
     }
 }
 
@@ -41,9 +127,15 @@ impl FileSystem for StdioFs {
     }
     fn getattr(&self, ino: Ino) -> VfsResult<Stat> {
         let now = self.clock.get();
-        let (mode, rdev) = match ino {
-            1 => (mode::S_IFDIR | 0o755, 0),
-            2..=4 => (mode::S_IFCHR | 0o620, makedev(136, 0)),
+        let (mode, rdev, size, gid) = match ino {
+            1 => (mode::S_IFDIR | 0o755, 0, 0, 0),
+            2..=4 => match self.kinds.get()[ino as usize - 2] {
+                // gid 5: tty.
+                StdioKind::Tty { .. } => (mode::S_IFCHR | 0o620, makedev(136, 0), 0, 5),
+                StdioKind::Pipe => (mode::S_IFIFO | 0o600, 0, 0, 0),
+                StdioKind::File { size } => (mode::S_IFREG | 0o644, 0, size, 0),
+                StdioKind::Null => (mode::S_IFCHR | 0o666, makedev(1, 3), 0, 0),
+            },
             _ => return Err(Errno::ENOENT),
         };
         Ok(Stat {
@@ -51,9 +143,15 @@ impl FileSystem for StdioFs {
             mode,
             nlink: 1,
             uid: self.uid,
-            gid: 5, // tty
+            gid,
             rdev,
-            blksize: 1024,
+            size,
+            blocks: size.div_ceil(512),
+            blksize: if mode & mode::S_IFMT == mode::S_IFCHR {
+                1024
+            } else {
+                4096
+            },
             atime: now,
             mtime: now,
             ctime: now,

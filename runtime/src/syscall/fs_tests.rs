@@ -316,12 +316,34 @@ fn default_tree_and_stdio_errors() {
 }
 
 #[test]
-fn fstat_stdio_is_a_char_device_and_close_works() {
+fn fstat_stdio_follows_the_host_and_close_works() {
     let mut t = TestVm::new();
     let buf = t.data(&[0; 256]);
+    // The capturing host's descriptors are pipes by default.
+    assert_eq!(t.call(nr::FSTAT, [1, buf, 0, 0, 0, 0]), Ok(0));
+    let mode = u32::from_le_bytes(t.read(buf + 16, 4).try_into().unwrap());
+    assert_eq!(mode & 0o170000, 0o010000);
+    assert_eq!(
+        t.call(nr::IOCTL, [1, 0x5401, buf, 0, 0, 0]),
+        Err(Errno::ENOTTY)
+    );
+    t.host.stdio = crate::StdioKind::File { size: 1234 };
+    assert_eq!(t.call(nr::FSTAT, [1, buf, 0, 0, 0, 0]), Ok(0));
+    let mode = u32::from_le_bytes(t.read(buf + 16, 4).try_into().unwrap());
+    let size = u64::from_le_bytes(t.read(buf + 48, 8).try_into().unwrap());
+    assert_eq!((mode & 0o170000, size), (0o100000, 1234));
+    t.host.stdio = crate::StdioKind::Tty { rows: 3, cols: 4 };
     assert_eq!(t.call(nr::FSTAT, [1, buf, 0, 0, 0, 0]), Ok(0));
     let mode = u32::from_le_bytes(t.read(buf + 16, 4).try_into().unwrap());
     assert_eq!(mode & 0o170000, 0o020000);
+    assert_eq!(t.call(nr::IOCTL, [1, 0x5401, buf, 0, 0, 0]), Ok(0));
+    assert_eq!(t.call(nr::IOCTL, [1, 0x5413, buf, 0, 0, 0]), Ok(0));
+    assert_eq!(t.read(buf, 4), [3, 0, 4, 0]);
+    // TIOCSWINSZ overrides the host's size.
+    let ws = t.data(&[7, 0, 8, 0, 0, 0, 0, 0]);
+    assert_eq!(t.call(nr::IOCTL, [1, 0x5414, ws, 0, 0, 0]), Ok(0));
+    assert_eq!(t.call(nr::IOCTL, [1, 0x5413, buf, 0, 0, 0]), Ok(0));
+    assert_eq!(t.read(buf, 4), [7, 0, 8, 0]);
     let empty = t.data(b"\0");
     assert_eq!(t.call(nr::NEWFSTATAT, [2, empty, buf, 0x1000, 0, 0]), Ok(0));
     assert_eq!(t.call(nr::STATX, [0, empty, 0x1000, 0x7ff, buf, 0]), Ok(0));
