@@ -25,8 +25,11 @@ export async function runToEnd(vm, slice = SLICE, host = null) {
     if (state === STATE_EXITED) return { exited: true, code: vm.exitCode };
     if (state === STATE_IDLE) {
       const until = vm.idleUntilMs;
-      const now = host ? Number(host.monotonicNs()) / 1e6 : until;
-      await (until >= 0 ? sleep(until - now) : yieldToEventLoop());
+      const now = () => (host ? Number(host.monotonicNs()) / 1e6 : until);
+      if (until < 0) await yieldToEventLoop();
+      // Node's timers run on their own (cached) clock and may fire a little before the
+      // deadline on the host's monotonic clock: wait again until it has really passed.
+      while (until >= 0 && now() < until) await sleep(Math.ceil(until - now()));
       continue;
     }
     if (state !== STATE_RUNNING) return { exited: false, signal: vm.signal };
