@@ -318,9 +318,21 @@ fn readv_at(ctx: &mut Ctx, a: &Args, off: Option<u64>) -> SysResult {
             None => Ok(0),
         };
     }
+    vector_io(ctx, &f, vecs, off, read_to_guest)
+}
+
+/// Runs `op` over the buffers in order, as Linux's vectored I/O does: stops
+/// at a short transfer, and reports an error only when nothing was moved.
+fn vector_io(
+    ctx: &mut Ctx,
+    f: &OpenFile,
+    vecs: Vec<(u64, u64)>,
+    off: Option<u64>,
+    op: fn(&mut Ctx, &OpenFile, u64, u64, Option<u64>) -> SysResult,
+) -> SysResult {
     let mut done = 0;
     for (base, len) in vecs {
-        match read_to_guest(ctx, &f, base, len, off.map(|o| o + done)) {
+        match op(ctx, f, base, len, off.map(|o| o + done)) {
             Ok(n) => {
                 done += n;
                 if n < len {
@@ -337,20 +349,8 @@ fn readv_at(ctx: &mut Ctx, a: &Args, off: Option<u64>) -> SysResult {
 /// The vector write core: buffers in order, stopping at a short write.
 fn writev_at(ctx: &mut Ctx, a: &Args, off: Option<u64>) -> SysResult {
     let f = file(ctx, a[0])?;
-    let mut done = 0;
-    for (base, len) in iovecs(ctx, a[1], a[2])? {
-        match write_from_guest(ctx, &f, base, len, off.map(|o| o + done)) {
-            Ok(n) => {
-                done += n;
-                if n < len {
-                    break;
-                }
-            }
-            Err(e) if done == 0 => return Err(e),
-            Err(_) => break,
-        }
-    }
-    Ok(done)
+    let vecs = iovecs(ctx, a[1], a[2])?;
+    vector_io(ctx, &f, vecs, off, write_from_guest)
 }
 
 /// `readv(fd, iov, iovcnt)`.
