@@ -175,6 +175,22 @@ impl fmt::Display for KillInfo {
     }
 }
 
+/// Most guest memory (frames) a wasm32 build lets the guest touch: the
+/// instance's whole heap is at most 4 GiB, and the rest (page tables, TLBs and
+/// block caches of up to `RLIMIT_NPROC` processes, in-memory files, the
+/// emulator itself) must fit beside it. `--memory` above it is lowered to it.
+pub const WASM_MAX_MEMORY: u64 = 2 << 30;
+
+/// The resident-memory cap a run gets: the one asked for, on wasm32 at most
+/// [`WASM_MAX_MEMORY`] (and that when none is asked for).
+pub fn effective_memory_limit(asked: Option<u64>) -> Option<u64> {
+    if cfg!(target_arch = "wasm32") {
+        Some(asked.map_or(WASM_MAX_MEMORY, |a| a.min(WASM_MAX_MEMORY)))
+    } else {
+        asked
+    }
+}
+
 /// Kill note when guest memory runs out.
 const OOM: &str = "out of guest memory";
 /// Kill note when every thread waits for something that cannot happen.
@@ -234,7 +250,8 @@ impl Vm {
         fs: crate::fsctx::FsCtx,
     ) -> Result<Vm, LoadError> {
         let mut mem = AddressSpace::new();
-        if let Some(limit) = opts.memory_limit {
+        let memory_limit = effective_memory_limit(opts.memory_limit);
+        if let Some(limit) = memory_limit {
             mem.set_limit(limit);
         }
         let execfn = if opts.exe_name.is_empty() {
@@ -246,7 +263,7 @@ impl Vm {
         let mut open = |p: &[u8]| fs.open_exec(p);
         let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID, &mut open)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
-        proc.memory_limit = opts.memory_limit;
+        proc.memory_limit = memory_limit;
         proc.fs = fs;
         let mut k = Kernel::new();
         k.host_exec = opts.fs.root.is_none();
@@ -513,9 +530,10 @@ impl Vm {
                 Exit::Fault { pc, fault } => match fault.kind {
                     // Linux reports the AMO's pc (traps.c: do_trap_error(.., epc)).
                     FaultKind::Misaligned => SigInfo::fault(SIGBUS, signal::BUS_ADRALN, pc),
-                    // What the Linux OOM killer does.
+                    // What the Linux OOM killer does: kill the biggest
+                    // process; the faulting access runs again if it lives.
                     FaultKind::OutOfMemory => {
-                        end = Some((RunState::Killed(signal::SIGKILL), None, Some(OOM)));
+                        end = self.oom_kill(host, &p);
                         break;
                     }
                     FaultKind::Unmapped => SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr),
@@ -592,6 +610,51 @@ impl Vm {
         if p.pid == self.k.init_pid {
             self.k.init_done = Some(p);
         }
+    }
+
+    /// The OOM killer, called when process `p` (out of the tables) could
+    /// not get a frame: picks the process with the most resident memory
+    /// (Linux's `oom_badness` is its RSS plus page tables and swap), logs the
+    /// kernel's line (`Out of memory: Killed process N (comm)`, through
+    /// [`Host::log`], i.e. on stderr, unless the victim is the first process)
+    /// and kills it with SIGKILL. Returns the end of `p` when
+    /// `p` is the victim; otherwise the victim's kill is queued for
+    /// [`Kernel::settle`] and `p`'s thread retries the access later.
+    fn oom_kill(&mut self, host: &mut dyn Host, p: &Process) -> Option<End> {
+        let victim = self
+            .k
+            .procs
+            .values()
+            .map(|q| &**q)
+            .filter(|q| !self.k.kills.iter().any(|&(pid, _)| pid == q.pid))
+            .fold(p, |best, q| {
+                if q.mem.resident_bytes() > best.mem.resident_bytes() {
+                    q
+                } else {
+                    best
+                }
+            });
+        let pid = victim.pid;
+        if pid != self.k.init_pid {
+            // The kernel log's line (the first process's death is reported
+            // by the CLI's own "Killed (SIGKILL: out of guest memory)").
+            host.log(&format!(
+                "nanovm: Out of memory: Killed process {} ({}) anon-rss:{}kB",
+                pid,
+                String::from_utf8_lossy(&victim.comm),
+                victim.mem.resident_bytes() / 1024
+            ));
+        }
+        if pid == p.pid {
+            return Some((RunState::Killed(signal::SIGKILL), None, Some(OOM)));
+        }
+        if pid == self.k.init_pid {
+            // The run ends with it (its registers are kept for `cpu()`).
+            self.kill_process(pid, signal::SIGKILL, None, Some(OOM));
+        } else {
+            self.k.kills.push((pid, signal::SIGKILL));
+        }
+        None
     }
 
     /// Kills process `pid` (in the tables) with `sig`.
