@@ -22,6 +22,9 @@ use nanovm::cpu::NO_RESERVATION;
 use nanovm::interp::Exit;
 use nanovm::mem::{AddressSpace, FaultKind, Perms};
 
+#[path = "vm_signals.rs"]
+mod host_signals;
+
 /// How to run a program.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
