@@ -267,6 +267,7 @@ impl Vm {
         let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID, &mut open)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
         proc.memory_limit = memory_limit;
+        proc.rlimits[crate::task::RLIMIT_NPROC] = crate::task::default_nproc(memory_limit);
         proc.fs = fs;
         let mut k = Kernel::new();
         k.host_exec = opts.fs.root.is_none();
@@ -539,6 +540,7 @@ impl Vm {
                         end = self.oom_kill(host, &p);
                         break;
                     }
+                    FaultKind::PastEof => SigInfo::fault(SIGBUS, signal::BUS_ADRERR, fault.addr),
                     FaultKind::Unmapped => SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr),
                     FaultKind::Protection => {
                         SigInfo::fault(SIGSEGV, signal::SEGV_ACCERR, fault.addr)

@@ -380,6 +380,25 @@ fn fork_bomb_hits_rlimit_nproc() {
     assert_eq!(o.status, Ok(0));
 }
 
+/// The default RLIMIT_NPROC follows the memory cap (RAM / 256 KiB, at most
+/// 4096): a fork bomb that never sets it still ends with EAGAIN.
+#[test]
+fn fork_bomb_hits_the_default_nproc() {
+    let prog = build("forkbomb", Link::Static);
+    let (o, _, vm) = run_vm_limit(&prog, &["default"], &[], b"", Some(64 << 20));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "limit=256\nstopped=1 eagain=1 reaped_all=1\nmade=255\n"
+    );
+    assert_eq!(o.status, Ok(0));
+    assert_eq!(vm.kernel().procs.len(), 0);
+    let (o, _, _) = run_vm(&prog, &["default"], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "limit=4096\nstopped=1 eagain=1 reaped_all=1\nmade=4095\n"
+    );
+}
+
 /// Not compared with qemu (it has no memory cap): past the cap, the OOM
 /// killer kills the biggest process, not the one that touched the page.
 #[test]

@@ -166,9 +166,21 @@ pub(crate) fn host_ptr(f: &Frame) -> *mut u8 {
 /// The frames of one anonymous `MAP_SHARED` mapping, indexed by page offset
 /// inside the original mapping. Every address space that maps it (through
 /// `fork`) finds or creates the same frame here on first touch.
-#[derive(Default)]
 pub(crate) struct SharedObj {
     pub(crate) pages: RefCell<PageMap<Frame>>,
+    /// Pages of the file behind the object (`u64::MAX` for anonymous
+    /// memory): a page at or past it that has no frame yet faults with
+    /// `FaultKind::PastEof`.
+    pub(crate) size_pages: Cell<u64>,
+}
+
+impl Default for SharedObj {
+    fn default() -> Self {
+        SharedObj {
+            pages: RefCell::default(),
+            size_pages: Cell::new(u64::MAX),
+        }
+    }
 }
 
 /// A page-table entry.

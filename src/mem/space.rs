@@ -154,6 +154,21 @@ impl AddressSpace {
             end: 0,
             perms,
             shared: None,
+            past_eof: false,
+        };
+        self.map_with(addr, len, vma)
+    }
+
+    /// Maps `[addr, addr+len)` as the part of a private file mapping that
+    /// lies wholly past the end of the file (replacing what was there): any
+    /// access, checked or not, faults with `FaultKind::PastEof` (Linux's
+    /// SIGBUS).
+    pub fn map_past_eof(&mut self, addr: u64, len: u64, perms: Perms) -> Result<(), MapError> {
+        let vma = Vma {
+            end: 0,
+            perms,
+            shared: None,
+            past_eof: true,
         };
         self.map_with(addr, len, vma)
     }
@@ -180,6 +195,7 @@ impl AddressSpace {
             end: 0,
             perms,
             shared: Some((Rc::new(SharedObj::default()), 0)),
+            past_eof: false,
         };
         self.map_with(addr, len, vma)
     }
@@ -199,6 +215,7 @@ impl AddressSpace {
             end: 0,
             perms,
             shared: Some((obj.0.clone(), first_page)),
+            past_eof: false,
         };
         self.map_with(addr, len, vma)
     }
@@ -399,6 +416,14 @@ impl SharedMem {
         // is in progress while a syscall runs.
         unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), host_ptr(f), n) };
         true
+    }
+
+    /// Declares the object a file of `n` pages: a page at index `n` or
+    /// more that has no frame yet faults with `FaultKind::PastEof` when
+    /// touched through a mapping (Linux's SIGBUS past the end of a file).
+    /// Objects start unbounded (anonymous shared memory).
+    pub fn set_size_pages(&self, n: u64) {
+        self.0.size_pages.set(n);
     }
 
     /// Whether both handles name the same object.

@@ -17,8 +17,12 @@
 //! * `write` and `pwrite64` (routed here by the syscall table) copy what they
 //!   wrote into the live shared pages, so mappings see them; `writev`,
 //!   `pwritev`, `truncate` do not.
-//! * Pages wholly past the end of the file read as zero (Linux raises
-//!   `SIGBUS`); bytes past the end in the last page read as zero, as on Linux.
+//! * Pages wholly past the end of the file raise `SIGBUS` (`BUS_ADRERR`)
+//!   when touched, as on Linux; bytes past the end in the last page read as
+//!   zero. The end is the file's size at the last `mmap` of the file (for
+//!   `MAP_SHARED`, a new mapping moves it for all the file's mappings); a
+//!   later `truncate` or `write` past the end is not seen by existing
+//!   mappings until then.
 //!
 //! Rejected: a real page cache shared with the VFS (every `read`/`write` of a
 //! regular file consulting the mapped frames) — full coherence, but it means
@@ -101,13 +105,23 @@ pub fn map(
 ) -> Result<(), Errno> {
     let mem = &mut ctx.proc.mem;
     let first = off / PAGE;
+    let size = f.stat()?.size;
     let obj = if shared {
         let obj = object_for(f.vnode());
+        obj.set_size_pages(size.div_ceil(PAGE));
         mem.map_shared_obj(start, len, perms, &obj, first)
             .map_err(map_err)?;
         Some(obj)
     } else {
-        mem.map_fixed(start, len, perms).map_err(map_err)?;
+        // Pages wholly past the end of the file raise SIGBUS when touched.
+        let in_file = (size.saturating_sub(off).div_ceil(PAGE) * PAGE).min(len);
+        if in_file > 0 {
+            mem.map_fixed(start, in_file, perms).map_err(map_err)?;
+        }
+        if in_file < len {
+            mem.map_past_eof(start + in_file, len - in_file, perms)
+                .map_err(map_err)?;
+        }
         None
     };
     let mut buf = vec![0u8; PAGE as usize];
@@ -238,6 +252,7 @@ mod tests {
     use super::*;
     use crate::syscall::table::nr;
     use crate::syscall::tests::TestVm;
+    use nanovm::mem::FaultKind;
 
     const RW: u64 = PROT_READ | PROT_WRITE;
     const CWD: u64 = -100i64 as u64;
@@ -276,7 +291,11 @@ mod tests {
             (PAGE + 99) % 251
         );
         assert_eq!(t.proc.mem.load_u8(m + PAGE + 100).unwrap(), 0);
-        assert_eq!(t.proc.mem.load_u8(m + 2 * PAGE).unwrap(), 0);
+        let past = t.proc.mem.load_u8(m + 2 * PAGE + 8).unwrap_err();
+        assert_eq!(
+            (past.kind, past.addr),
+            (FaultKind::PastEof, m + 2 * PAGE + 8)
+        );
         assert!(t.proc.mem.store_u8(m, 1).is_err());
         // From an offset, writable: stores stay in the mapping.
         let w = t
@@ -338,6 +357,20 @@ mod tests {
         let c = t.call(nr::MMAP, [0, PAGE, RW, MAP_SHARED, fd, 0]).unwrap();
         assert_eq!(t.proc.mem.load_u8(c + 1).unwrap(), b'X' as u64);
         assert_eq!(t.proc.mem.load_u8(c + PAGE - 1).unwrap(), (PAGE - 1) % 251);
+        // Past the end of the file (2 pages): SIGBUS; once the file grew,
+        // a new mapping sets the new end for all.
+        let e = t
+            .call(nr::MMAP, [0, 3 * PAGE, RW, MAP_SHARED, fd, 0])
+            .unwrap();
+        let past = t.proc.mem.load_u8(e + 2 * PAGE).unwrap_err();
+        assert_eq!(past.kind, FaultKind::PastEof);
+        assert_eq!(t.call(nr::PWRITE64, [fd, d, 2, 2 * PAGE + 1, 0, 0]), Ok(2));
+        let g = t.call(nr::MMAP, [0, 3 * PAGE, RW, MAP_SHARED, fd, 0]);
+        assert_eq!(
+            t.proc.mem.load_u8(g.unwrap() + 2 * PAGE + 2).unwrap(),
+            b'Y' as u64
+        );
+        assert_eq!(t.proc.mem.load_u8(e + 2 * PAGE + 1).unwrap(), b'X' as u64);
         drop(child);
         // MAP_FIXED over a shared file map writes it back first.
         t.proc.mem.store_u8(b + 5, 0xef).unwrap();
