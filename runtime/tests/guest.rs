@@ -370,6 +370,16 @@ fn nanosleep_lets_time_pass() {
     );
 }
 
+#[test]
+fn interrupted_sleeps_write_the_time_left() {
+    let o = same_as_qemu("sleeprem", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "nanosleep: r=-1 eintr=1 rem_ok=1\nclock_nanosleep: r=1 rem_ok=1\n\
+         abs: r=1 rem_untouched=1\n"
+    );
+}
+
 /// Not compared with qemu: the host runs the tests as root, for whom Linux
 /// does not enforce RLIMIT_NPROC.
 #[test]
