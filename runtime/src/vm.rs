@@ -702,8 +702,17 @@ impl Vm {
             note: None,
             kernel: &mut self.k,
         };
+        crate::errno::take_oom();
         let res = syscall::dispatch(&mut ctx, nr, &args);
-        let (stop, code_changed, note) = (ctx.stop, ctx.code_changed, ctx.note);
+        let (mut stop, code_changed, mut note) = (ctx.stop, ctx.code_changed, ctx.note);
+        if crate::errno::take_oom() && stop.is_none() {
+            // A copy to or from user memory found no frame: the OOM killer
+            // runs (Linux would then retry the copy; here the call fails
+            // with EFAULT unless the caller itself is the victim).
+            if let Some((state, _, n)) = self.oom_kill(host, p) {
+                (stop, note) = (Some(state), n);
+            }
+        }
         let block = self.k.block.take();
         let exit_thread = self.k.exit_thread.take();
         if self.strace {

@@ -2,7 +2,8 @@
  * child B 8 MiB, then child C touches 32 MiB: the cap is hit while C is
  * smaller than A, so A (the biggest) is killed with SIGKILL and C goes on.
  * The parent sees A's death through waitpid. `oom single`: touch memory
- * until killed. */
+ * until killed; `oom read`: read(2) into untouched memory until killed. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,17 @@ static const char *how(int st) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "read") == 0) {
+        /* The kernel's copy into untouched memory hits the cap. */
+        size_t n = 64 * MIB;
+        printf("start\n"); /* stdio's buffer exists before the cap is hit */
+        fflush(stdout);
+        char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        int fd = open("/dev/zero", O_RDONLY);
+        ssize_t got = read(fd, p, n);
+        printf("survived: read=%zd\n", got);
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "single") == 0) {
         touch(1024);
         puts("survived");
