@@ -110,6 +110,13 @@ test('CLI: Ctrl-C without a guest handler ends the guest, exit 130, no message',
   assert.equal(o.stderr.length, 0, show(o));
 });
 
+test('CLI: Ctrl-C wakes a sleeping guest at once (exit 130)', async () => {
+  const t0 = Date.now();
+  const o = await cliSigint(['sleep']);
+  assert.equal(o.status, 130, show(o));
+  assert.ok(Date.now() - t0 < 20_000, 'not at the end of the sleep');
+});
+
 test('a failed wasm memory.grow is the guest OOM kill (exit 137), not a trap', () => {
   // V8 refuses to grow the instance past 256 MiB: the frame allocation fails, the runtime
   // frees its reserve and the OOM killer ends the (only, biggest) process.

@@ -327,6 +327,7 @@ fn sigint_reaches_a_spinning_guest() {
     for (args, code, stdout) in [
         (&["catch"][..], 3, "ready\ncaught SIGINT\n"),
         (&[][..], 130, "ready\n"),
+        (&["sleep"][..], 130, "ready\n"),
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nanovm"))
             .args(["run", "--", prog.to_str().unwrap()])
