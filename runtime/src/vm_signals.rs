@@ -35,7 +35,9 @@ impl Vm {
             })
             .map(|p| p.pid)
             .collect();
-        if targets.is_empty() {
+        // A zombie exists for kill(2): the signal is accepted and lost.
+        let zombie = pid > 0 && self.k.zombies.contains_key(&pid);
+        if targets.is_empty() && !zombie {
             return Err(Errno::ESRCH);
         }
         self.send(&targets, SigInfo::user(sig, signal::SI_USER, 0, 0));

@@ -81,14 +81,11 @@ pub(crate) fn alloc_frame(pool: &Rc<Pool>, from: Option<&Frame>) -> Option<Frame
             Some(_) => std::alloc::alloc(layout),
         }
     } as *mut Bytes;
-    if raw.is_null() || !reserve::keep() {
-        if !raw.is_null() {
-            // SAFETY: `raw` was just allocated with `layout` and is unused.
-            unsafe { std::alloc::dealloc(raw as *mut u8, layout) };
-        }
+    if raw.is_null() {
         reserve::release();
         return None;
     }
+    reserve::refill();
     if let Some(f) = from {
         // SAFETY: `raw` is a fresh, exclusive allocation of PAGE_SIZE bytes;
         // the source frame's bytes are only written through pointers derived
@@ -106,35 +103,49 @@ pub(crate) fn alloc_frame(pool: &Rc<Pool>, from: Option<&Frame>) -> Option<Frame
     }))
 }
 
-/// An emergency reserve of host memory (wasm32 only): held while frames are
-/// allocated and freed as soon as a frame allocation fails, so that the
-/// infallible allocations that follow (page-table entries, the kernel's own
-/// bookkeeping while the OOM killer runs) still find memory. Taken again by
-/// the next frame allocation that succeeds with room to spare.
+/// An emergency reserve of host memory (wasm32 only), taken at the first
+/// frame allocation and freed as soon as a frame allocation fails, so that
+/// the infallible allocations that follow (page-table entries, the kernel's
+/// own bookkeeping while the OOM killer runs) still find memory. It is taken
+/// again later on a best-effort basis (a fragmented heap may not give 16 MiB
+/// in one piece): frames are never refused for want of it.
 mod reserve {
     #[cfg(target_arch = "wasm32")]
     mod imp {
-        use std::cell::RefCell;
+        use std::cell::{Cell, RefCell};
 
         /// Size of the reserve.
         const SIZE: usize = 16 << 20;
+        /// While the reserve is not held, frame allocations between two
+        /// attempts to take it again.
+        const RETRY_EVERY: u32 = 1024;
 
         thread_local! {
             static HELD: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+            static UNTIL_RETRY: Cell<u32> = const { Cell::new(0) };
         }
 
-        /// Ensures the reserve is held; false if the host cannot give it.
-        pub(crate) fn keep() -> bool {
+        /// Takes the reserve if it is not held (not at every call).
+        pub(crate) fn refill() {
             HELD.with(|h| {
                 let mut h = h.borrow_mut();
-                if h.is_none() {
-                    let mut v: Vec<u8> = Vec::new();
-                    if v.try_reserve_exact(SIZE).is_err() {
-                        return false;
-                    }
-                    *h = Some(v);
+                if h.is_some() {
+                    return;
                 }
-                true
+                let wait = UNTIL_RETRY.with(|u| {
+                    let n = u.get();
+                    u.set(n.saturating_sub(1));
+                    n
+                });
+                if wait > 0 {
+                    return;
+                }
+                let mut v: Vec<u8> = Vec::new();
+                if v.try_reserve_exact(SIZE).is_ok() {
+                    *h = Some(v);
+                } else {
+                    UNTIL_RETRY.with(|u| u.set(RETRY_EVERY));
+                }
             })
         }
 
@@ -147,14 +158,12 @@ mod reserve {
     #[cfg(not(target_arch = "wasm32"))]
     mod imp {
         /// Native hosts overcommit and have their own OOM killer: no reserve.
-        pub(crate) fn keep() -> bool {
-            true
-        }
+        pub(crate) fn refill() {}
         /// Nothing to free.
         pub(crate) fn release() {}
     }
 
-    pub(crate) use imp::{keep, release};
+    pub(crate) use imp::{refill, release};
 }
 
 /// Host address of the first byte of the frame; stable while the `Rc` lives.
