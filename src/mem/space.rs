@@ -220,6 +220,24 @@ impl AddressSpace {
         self.map_with(addr, len, vma)
     }
 
+    /// Gives shared object `obj` page `idx` filled with `data` (at most a
+    /// page, the rest zero) unless it has one; the frame counts in this
+    /// space's pool. False when no frame could be had.
+    pub fn fill_shared_page(&mut self, obj: &SharedMem, idx: u64, data: &[u8]) -> bool {
+        let mut pages = obj.0.pages.borrow_mut();
+        if pages.contains_key(&idx) {
+            return true;
+        }
+        let Some(f) = super::frame::alloc_frame(&self.pool, None) else {
+            return false;
+        };
+        let n = data.len().min(PAGE_SIZE);
+        // SAFETY: `f` is a fresh PAGE_SIZE frame nobody else references yet.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), host_ptr(&f), n) };
+        pages.insert(idx, f);
+        true
+    }
+
     /// The shared object mapped at `addr` and the index in it of the page
     /// holding `addr`, or `None` when `addr` is unmapped or private.
     pub fn shared_at(&self, addr: u64) -> Option<(SharedMem, u64)> {
@@ -424,6 +442,11 @@ impl SharedMem {
     /// Objects start unbounded (anonymous shared memory).
     pub fn set_size_pages(&self, n: u64) {
         self.0.size_pages.set(n);
+    }
+
+    /// Pages of the file behind the object (`u64::MAX` when unbounded).
+    pub fn size_pages(&self) -> u64 {
+        self.0.size_pages.get()
     }
 
     /// Whether both handles name the same object.
