@@ -34,6 +34,7 @@ for (let i = 0; i < argv.length; i++) {
     opts.only = val().split(',');
     for (const p of opts.only) if (!PROGRAMS.includes(p)) usage(`unknown program ${p}`);
   } else if (a === '--out') opts.out = val();
+  else if (a === '--no-personality') opts.personality = false;
   else usage(`unknown option ${a}`);
 }
 
