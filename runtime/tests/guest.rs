@@ -432,6 +432,11 @@ fn oom_killer_kills_the_biggest_process() {
         assert_eq!(o.status, Err(9), "{mode}");
         assert!(host.log.is_empty(), "{:?}", host.log);
     }
+    // Linux's heuristic overcommit: one mapping bigger than RAM fails.
+    let (o, _, _) = run_vm_limit(&prog, &["big"], &[], b"", Some(16 << 20));
+    assert_eq!(o.stdout, b"big: ENOMEM\n");
+    let (o, _, _) = run_vm(&prog, &["big"], &[], b"");
+    assert_eq!(o.stdout, b"big: mapped\n");
 }
 
 /// Not compared with qemu: qemu-user cannot execve a RISC-V program

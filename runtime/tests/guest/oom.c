@@ -2,7 +2,9 @@
  * child B 8 MiB, then child C touches 32 MiB: the cap is hit while C is
  * smaller than A, so A (the biggest) is killed with SIGKILL and C goes on.
  * The parent sees A's death through waitpid. `oom single`: touch memory
- * until killed; `oom read`: read(2) into untouched memory until killed. */
+ * until killed; `oom read`: read(2) into untouched memory until killed.
+ * `oom big`: one mapping bigger than the cap fails with ENOMEM. */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,19 +39,27 @@ static const char *how(int st) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "big") == 0) {
+        void *p = mmap(NULL, 1024 * MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        printf("big: %s\n", p == MAP_FAILED && errno == ENOMEM ? "ENOMEM" : "mapped");
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "read") == 0) {
         /* The kernel's copy into untouched memory hits the cap. */
         size_t n = 64 * MIB;
         printf("start\n"); /* stdio's buffer exists before the cap is hit */
         fflush(stdout);
-        char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) return 3;
         int fd = open("/dev/zero", O_RDONLY);
         ssize_t got = read(fd, p, n);
         printf("survived: read=%zd\n", got);
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "single") == 0) {
-        touch(1024);
+        /* 1 MiB at a time: each mapping is within the cap (no ENOMEM). */
+        for (int i = 0; i < 1024; i++) touch(1);
         puts("survived");
         return 0;
     }
