@@ -79,6 +79,9 @@ pub struct OpenFile {
     kind: FileType,
     flags: Cell<u32>,
     offset: Cell<u64>,
+    /// Where it was opened: directory and name (Linux's `f_path`, for
+    /// `/proc/<pid>/fd` and `maps`; see [`super::Vfs::origin_path`]).
+    origin: Option<(Vnode, Vec<u8>)>,
 }
 
 impl OpenFile {
@@ -91,7 +94,19 @@ impl OpenFile {
             kind,
             flags,
             offset: Cell::new(0),
+            origin: None,
         }
+    }
+
+    /// This description, recorded as opened as `origin` (directory, name).
+    pub fn with_origin(mut self, origin: Option<(Vnode, Vec<u8>)>) -> OpenFile {
+        self.origin = origin;
+        self
+    }
+
+    /// Where it was opened (directory, name), if by a name.
+    pub fn origin(&self) -> Option<&(Vnode, Vec<u8>)> {
+        self.origin.as_ref()
     }
 
     /// The inode.
