@@ -7,7 +7,9 @@
 //! # The tree
 //! - Default: a memfs root holding `/tmp` (`1777`), `/dev` (devfs, with a
 //!   memfs on `/dev/shm`), `/proc` (a [`ProcFs`], also mounted on
-//!   `DIR/proc` with `--root`), `/etc` (`passwd`, `group`, `hostname`) and `/root`.
+//!   `DIR/proc` with `--root`), `/etc` (`passwd`, `group`, `hostname`) and `/root`;
+//!   the program being run is copied in at its host path
+//!   ([`FsCtx::add_program`]), so `/proc/self/exe` names a file the guest sees.
 //! - `--root DIR`: `DIR` served by a read-only [`HostFs`] (the host directory
 //!   is never modified), with a memfs on `/tmp` that starts as a copy of
 //!   `DIR/tmp` (so scratch files prepared there are visible; writes stay in

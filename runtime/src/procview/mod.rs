@@ -1,5 +1,5 @@
 //! The kernel's side of `/proc` (see the `vfs::procfs` module doc for the
-//! design): keeping the [`ProcState`] mirror current ([`sync`],
+//! design): keeping the [`crate::vfs::procfs::ProcState`] mirror current ([`sync`],
 //! [`record_exec`]), collecting a [`ProcData`] when a `/proc` file that
 //! needs the whole process is opened ([`open_hook`]), naming descriptors
 //! and listing mounts ([`ProcHost`] for [`FsKernel`]), and the side table
