@@ -74,7 +74,7 @@ demo: build
 # against the same golden files / the qemu oracle, on the programs and scenarios NanoVM passes
 # today. Still failing: mmap (SIGBUS for pages past EOF of a file mapping).
 LINUX_PASSING := file pipe proc signal stack thread time
-BUSYBOX_PASSING := archive diff_patch exec_scripts files misc more_tools shell_basics shell_jobs shell_redir text_tools
+BUSYBOX_PASSING := archive diff_patch exec_scripts files misc more_tools procfs shell_basics shell_jobs shell_redir text_tools
 NANOVM_NATIVE := $(CURDIR)/target/release/nanovm run
 NANOVM_WASM := $(NODE) $(CURDIR)/js/bin/nanovm.mjs run
 # Dynamic binaries are host paths: the image's libraries go on the default root at /lib.

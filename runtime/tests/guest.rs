@@ -549,6 +549,7 @@ fn procself() {
         "exact: SigBlk line 1\n",
         "exact: heap line 1\n",
         "exact: sbrk in heap 1\n",
+        "exact: reread sees new mapping 1\n",
     ] {
         assert!(text.contains(want), "{want:?} missing in {text}");
     }

@@ -124,7 +124,17 @@ fn open_path(fs: &FsCtx, path: &[u8]) -> Option<Rc<OpenFile>> {
 pub fn record_image(p: &mut Process, exe: &[u8], elf: &ElfMaps) {
     p.file_maps.reset();
     let exe_backing = match open_path(&p.fs, exe) {
-        Some(f) => Backing::File(f),
+        Some(f) => {
+            let fs = &p.fs;
+            let path = fs
+                .kernel
+                .vfs
+                .origin_path(&fs.path_ctx(), f.vnode(), f.origin());
+            if let Ok(path) = path {
+                fs.kernel.procfs.set_exe(p.pid, path);
+            }
+            Backing::File(f)
+        }
         None => Backing::Named(Rc::from(p.fs.exe_path(exe))),
     };
     for &(s, e, off) in &elf.exe {
@@ -277,6 +287,22 @@ pub fn open_hook(ctx: &Ctx, f: OpenFile) -> OpenFile {
     match ProcFs::snapshot(&k.procfs, f.vnode(), &data) {
         Some(v) => OpenFile::new(v, f.kind(), f.flags()).with_origin(f.origin().cloned()),
         None => f,
+    }
+}
+
+/// Before a read of `f` at `pos`: a `/proc` snapshot read from its start
+/// is taken again, so a reader that seeks back to 0 sees fresh data (as
+/// Linux's `seq_file` regenerates from position 0).
+pub fn before_read(ctx: &Ctx, f: &OpenFile, pos: u64) {
+    if pos != 0 {
+        return;
+    }
+    let state = &ctx.proc.fs.kernel.procfs;
+    let Some(pid) = ProcFs::snapshot_pid(state, f.vnode()) else {
+        return;
+    };
+    if let Some(data) = collect(ctx, pid) {
+        ProcFs::refresh(state, f.vnode(), &data);
     }
 }
 

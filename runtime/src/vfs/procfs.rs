@@ -239,6 +239,36 @@ impl ProcFs {
         Some(v.with_ino(ino_of(Kind::Snap, 0, id as u32)))
     }
 
+    /// For the syscall layer: if `v` is a snapshot, the pid it shows.
+    pub fn snapshot_pid(state: &ProcState, v: &Vnode) -> Option<i32> {
+        if v.fs().name() != "proc" {
+            return None;
+        }
+        let n = split(v.ino()).filter(|n| n.kind == Kind::Snap)?;
+        let snaps = state.snapshots.borrow();
+        split(snaps.get(&(n.arg as u64))?.source).map(|s| s.pid)
+    }
+
+    /// For the syscall layer: renders snapshot `v` again from `data`.
+    pub fn refresh(state: &ProcState, v: &Vnode, data: &ProcData) {
+        let Some(n) = split(v.ino()).filter(|n| n.kind == Kind::Snap) else {
+            return;
+        };
+        let id = n.arg as u64;
+        let Some(source) = state.snapshots.borrow().get(&id).map(|s| s.source) else {
+            return;
+        };
+        let Some(src) = split(source) else { return };
+        let Some(info) = state.get(src.pid) else {
+            return;
+        };
+        if let Some(text) = render_data(src, &info, data) {
+            if let Some(s) = state.snapshots.borrow_mut().get_mut(&id) {
+                s.data = text.into();
+            }
+        }
+    }
+
     /// Decodes an inode: ENOENT for a vanished process, thread,
     /// descriptor or snapshot.
     fn decode(&self, ino: Ino) -> VfsResult<Node> {

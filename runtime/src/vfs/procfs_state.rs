@@ -257,6 +257,14 @@ impl ProcState {
         p.tids = vec![pid];
     }
 
+    /// The program's canonical path, once known (all symlinks resolved,
+    /// as Linux's `d_path` of the file shows it).
+    pub fn set_exe(&self, pid: i32, exe: Vec<u8>) {
+        if let Some(p) = self.procs.borrow_mut().get_mut(&pid) {
+            p.exe = exe;
+        }
+    }
+
     /// The environment and auxiliary vector `pid`'s new program got.
     pub fn exec_env(&self, pid: i32, envp: &[Vec<u8>], auxv: Vec<u8>) {
         if let Some(p) = self.procs.borrow_mut().get_mut(&pid) {

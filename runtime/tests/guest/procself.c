@@ -30,12 +30,10 @@ static int slurp(const char *path) {
     return n;
 }
 
-/* The maps line holding `addr` (copied to `line`), or 0. */
-static int maps_line(uintptr_t addr, char *line, size_t size) {
-    if (slurp("/proc/self/maps") <= 0)
-        return 0;
-    for (char *p = buf; *p;) {
-        char *nl = strchr(p, '\n');
+/* The line of maps text `text` holding `addr` (copied to `line`), or 0. */
+static int find_line(const char *text, uintptr_t addr, char *line, size_t size) {
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         unsigned long lo, hi;
         if (sscanf(p, "%lx-%lx", &lo, &hi) == 2 && lo <= addr && addr < hi) {
@@ -45,6 +43,11 @@ static int maps_line(uintptr_t addr, char *line, size_t size) {
         p += len + (nl != 0);
     }
     return 0;
+}
+
+/* The line of /proc/self/maps holding `addr`, or 0. */
+static int maps_line(uintptr_t addr, char *line, size_t size) {
+    return slurp("/proc/self/maps") > 0 && find_line(buf, addr, line, size);
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -189,6 +192,18 @@ int main(int argc, char **argv) {
         void *h = malloc(100);
         printf("exact: heap line %d\n", maps_line((uintptr_t)h, line, sizeof line) &&
                                             ends_with(line, " [heap]"));
+        /* Reading again from offset 0 sees the present (seq_file). */
+        int mf = open("/proc/self/maps", O_RDONLY);
+        int got = read(mf, buf, 100);
+        char *fresh = mmap(NULL, 3 * 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                           -1, 0);
+        lseek(mf, 0, SEEK_SET);
+        got = read(mf, buf, sizeof buf - 1);
+        buf[got > 0 ? got : 0] = 0;
+        printf("exact: reread sees new mapping %d\n",
+               find_line(buf, (uintptr_t)fresh + 4096, line, sizeof line) &&
+                   strstr(line, " r-xp ") != NULL);
+        close(mf);
         void *top = sbrk(0);
         printf("exact: sbrk in heap %d\n",
                maps_line((uintptr_t)top - 1, line, sizeof line) && ends_with(line, " [heap]"));
