@@ -298,7 +298,7 @@ pub fn before_read(ctx: &Ctx, f: &OpenFile, pos: u64) {
         return;
     }
     let state = &ctx.proc.fs.kernel.procfs;
-    let Some(pid) = ProcFs::snapshot_pid(state, f.vnode()) else {
+    let Some(pid) = ProcFs::stale_snapshot_pid(state, f.vnode()) else {
         return;
     };
     if let Some(data) = collect(ctx, pid) {

@@ -234,19 +234,27 @@ impl ProcFs {
                 source: v.ino(),
                 data: text.into(),
                 refs: 0,
+                fresh: true,
             },
         );
         Some(v.with_ino(ino_of(Kind::Snap, 0, id as u32)))
     }
 
-    /// For the syscall layer: if `v` is a snapshot, the pid it shows.
-    pub fn snapshot_pid(state: &ProcState, v: &Vnode) -> Option<i32> {
+    /// For the syscall layer, before a read from offset 0: if `v` is a
+    /// snapshot rendered before its last read, the pid it shows (render it
+    /// again with [`ProcFs::refresh`]); `None` for anything else, and for
+    /// a snapshot just taken at open (which then counts as read).
+    pub fn stale_snapshot_pid(state: &ProcState, v: &Vnode) -> Option<i32> {
         if v.fs().name() != "proc" {
             return None;
         }
         let n = split(v.ino()).filter(|n| n.kind == Kind::Snap)?;
-        let snaps = state.snapshots.borrow();
-        split(snaps.get(&(n.arg as u64))?.source).map(|s| s.pid)
+        let mut snaps = state.snapshots.borrow_mut();
+        let s = snaps.get_mut(&(n.arg as u64))?;
+        if std::mem::take(&mut s.fresh) {
+            return None;
+        }
+        split(s.source).map(|s| s.pid)
     }
 
     /// For the syscall layer: renders snapshot `v` again from `data`.

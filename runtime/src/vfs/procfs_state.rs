@@ -196,6 +196,9 @@ pub(super) struct Snapshot {
     pub source: Ino,
     pub data: Rc<[u8]>,
     pub refs: u32,
+    /// Rendered and not read yet: the first read from offset 0 needs no
+    /// new rendering.
+    pub fresh: bool,
 }
 
 /// The kernel's view shared with [`super::procfs::ProcFs`] (see the module doc).

@@ -272,6 +272,11 @@ fn snapshots_read_the_kernel_data_and_stat_as_the_file() {
     assert_eq!(line.len(), 73 + 6 + 1, "{line:?}");
     assert!(line.ends_with(" [heap]\n"));
     assert_eq!(snap.stat().unwrap().ino, f.stat().unwrap().ino);
+    // Read once: the next read from 0 renders again (seq_file).
+    assert_eq!(ProcFs::stale_snapshot_pid(&st, snap.vnode()), None, "fresh");
+    assert_eq!(ProcFs::stale_snapshot_pid(&st, snap.vnode()), Some(1001));
+    ProcFs::refresh(&st, snap.vnode(), &ProcData::default());
+    assert_eq!(snap.pread(&mut buf, 0), Ok(0), "no mappings any more");
     assert_eq!(st.snapshots.borrow().len(), 1);
     drop(snap);
     assert!(
