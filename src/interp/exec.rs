@@ -488,5 +488,14 @@ pub(crate) fn run_blocks(
 fn stop(cpu: &mut Cpu, block: &Block, at: *const XInsn, why: Stop) -> Out {
     let idx = (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>();
     cpu.instret += idx as u64;
-    Out::Stop(pc_at(&block.insns, block.pc, idx), why)
+    // `ecall` and `fence.i` are last in their block: their pc is the block
+    // end minus their length, without walking the block.
+    let pc = match block.insns.get(idx) {
+        // (`n` equals the length when no end marker follows the last one.)
+        Some(i) if idx + 1 == block.insns.len() && block.n == idx as u64 + 1 => {
+            block.end.wrapping_sub(i.len as u64)
+        }
+        _ => pc_at(&block.insns, block.pc, idx),
+    };
+    Out::Stop(pc, why)
 }
