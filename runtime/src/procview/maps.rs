@@ -167,7 +167,8 @@ fn perms_text(p: Perms, shared: bool) -> [u8; 4] {
 
 /// The lines of `maps` for `regions` (as the address space merges them),
 /// cut at file-backed pieces and the heap and stack bounds, with names
-/// from `files` and paths as `fs` sees them. Adjacent pieces of one file
+/// from `files` and paths as `fs` sees them (a shared anonymous mapping is
+/// Linux's `/dev/zero (deleted)`, a shmem file). Adjacent pieces of one file
 /// with contiguous offsets and equal permissions stay one line (Linux
 /// merges such VMAs); anonymous neighbours are merged by the address
 /// space already.
@@ -210,6 +211,10 @@ pub fn map_lines(regions: &[Region], files: &FileMaps, areas: &Areas, fs: &FsCtx
                 line.name = b"[heap]".to_vec();
             } else if s >= areas.stack.0 && e <= areas.stack.1 {
                 line.name = b"[stack]".to_vec();
+            } else if r.shared {
+                // MAP_SHARED|MAP_ANONYMOUS is a shmem file Linux names so.
+                line.name = b"/dev/zero (deleted)".to_vec();
+                line.dev = 1;
             }
             // Merge with the previous line when Linux would have one VMA.
             if let Some(prev) = out.last_mut() {
@@ -222,7 +227,7 @@ pub fn map_lines(regions: &[Region], files: &FileMaps, areas: &Areas, fs: &FsCtx
                     (Some(a), Some(b)) => {
                         same_backing(a, b) && prev.offset + (prev.end - prev.start) == line.offset
                     }
-                    (None, None) => line.name.is_empty() || line.name.starts_with(b"["),
+                    (None, None) => !line.name.starts_with(b"/"),
                     _ => false,
                 };
                 if contiguous && mergeable {
@@ -306,5 +311,14 @@ mod tests {
             ]
         );
         assert_eq!(&lines[0].perms, b"r-xp");
+        let shared = [Region {
+            start: 0x5000_0000,
+            end: 0x5000_2000,
+            perms: Perms::RW,
+            shared: true,
+        }];
+        let lines = map_lines(&shared, &m, &areas, &fs);
+        assert_eq!(lines[0].name, b"/dev/zero (deleted)");
+        assert_eq!(&lines[0].perms, b"rw-s");
     }
 }
