@@ -42,6 +42,8 @@
 //! # Contents
 //! - `/proc/self` -> `<pid>`, `/proc/thread-self` -> `<pid>/task/<tid>`,
 //!   `/proc/mounts` -> `self/mounts`.
+//! - `/proc/<tid>/` of a thread that is not a process's leader: its
+//!   `task/<tid>/` directory (not listed, as on Linux).
 //! - `/proc/<pid>/`: `exe`, `cwd`, `root` (symlinks; `cwd` and `root` are
 //!   *magic*: resolution jumps to the directory itself), `cmdline`,
 //!   `comm`, `environ`, `auxv`, `stat`, `statm`, `status`, `maps`,
@@ -597,10 +599,13 @@ impl FileSystem for ProcFs {
         }
         let found = match n.kind {
             Kind::Root => match pid_name(name) {
-                Some(p) => {
-                    self.info(p)?;
-                    Some(ino_of(Kind::PidDir, p, 0))
-                }
+                // A thread id that is not a process's is found (Linux
+                // hides it from the listing): it shows that thread.
+                Some(t) => match self.state.pid_of_tid(t) {
+                    Some(p) if p == t => Some(ino_of(Kind::PidDir, p, 0)),
+                    Some(p) => Some(ino_of(Kind::TaskTid, p, t as u32)),
+                    None => return Err(Errno::ENOENT),
+                },
                 None => None,
             },
             Kind::FdDir | Kind::FdinfoDir | Kind::TaskDir => {

@@ -238,7 +238,15 @@ fn task_dir_follows_threads() {
         status.contains("\nTgid:\t1001\n") && status.contains("\nPid:\t1002\n"),
         "{status}"
     );
+    let status = String::from_utf8(w.read_file("/proc/1002/status").unwrap()).unwrap();
+    assert!(status.contains("\nPid:\t1002\n"), "{status}");
+    let d = w.open("/proc", O_RDONLY | O_DIRECTORY).unwrap();
+    assert!(
+        !list(&d, 100).contains(&"1002".to_string()),
+        "threads are not listed"
+    );
     st.thread_exit(1001, 1002);
+    assert_eq!(w.lookup("/proc/1002").err(), Some(Errno::ENOENT));
     assert_eq!(w.lookup("/proc/1001/task/1002").err(), Some(Errno::ENOENT));
     st.exec(1001, b"/bin/true", &[b"true".to_vec()]);
     let d = w.open("/proc/1001/task", O_RDONLY | O_DIRECTORY).unwrap();
