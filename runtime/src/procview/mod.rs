@@ -19,12 +19,15 @@ use crate::vfs::{Cred, FileType, VfsResult, Vnode};
 use maps::{Areas, Backing};
 use std::rc::Rc;
 
+/// The identity of a vnode: mount, inode, file system.
+type VnodeKey = (u32, u64, usize);
+
 /// What the mirror last saw of a process's files: the fd table's version
 /// and the identity of cwd and root (see [`sync`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Seen(Option<(u64, (u32, u64, usize), (u32, u64, usize))>);
+pub struct Seen(Option<(u64, VnodeKey, VnodeKey)>);
 
-fn vnode_key(v: &Vnode) -> (u32, u64, usize) {
+fn vnode_key(v: &Vnode) -> VnodeKey {
     (v.mnt().0, v.ino(), Rc::as_ptr(v.fs()) as *const u8 as usize)
 }
 
@@ -98,15 +101,17 @@ fn read_auxv(p: &mut Process, sp: u64) -> Vec<u8> {
     out
 }
 
-/// A loaded program's file-backed ranges: `(start, end, file offset)` of
-/// each PT_LOAD segment's file pages, for the program and (`interp`) its
-/// dynamic loader.
+/// File-backed ranges: `(start, end, file offset)`.
+pub type Ranges = Vec<(u64, u64, u64)>;
+
+/// A loaded program's file-backed ranges (each PT_LOAD segment's file
+/// pages), for the program and (`interp`) its dynamic loader.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ElfMaps {
     /// The program's ranges.
-    pub exe: Vec<(u64, u64, u64)>,
+    pub exe: Ranges,
     /// The dynamic loader's path and ranges.
-    pub interp: Option<(Vec<u8>, Vec<(u64, u64, u64)>)>,
+    pub interp: Option<(Vec<u8>, Ranges)>,
 }
 
 /// A file of the guest's tree opened for its identity only (`O_PATH`).

@@ -166,7 +166,7 @@ impl Vfs {
         path: &[u8],
         flags: u32,
         mode: u32,
-    ) -> VfsResult<(Vnode, bool, Option<(Vnode, Vec<u8>)>)> {
+    ) -> VfsResult<(Vnode, bool, Option<super::file::Origin>)> {
         let mut dir = start.clone();
         let mut path = path.to_vec();
         for _ in 0..=MAX_SYMLINKS {

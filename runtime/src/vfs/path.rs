@@ -10,6 +10,7 @@
 //! Limits: a component over [`NAME_MAX`] bytes or a path over [`PATH_MAX`] is
 //! ENAMETOOLONG; an empty path is ENOENT (AT_EMPTY_PATH is the caller's job).
 
+use super::file::Origin;
 use super::*;
 
 /// Read permission bit for [`check_access`].
@@ -158,7 +159,7 @@ impl Vfs {
         mut stack: Vec<Vec<u8>>,
         follow_last: bool,
         mut must_dir: bool,
-        mut origin: Option<&mut Option<(Vnode, Vec<u8>)>>,
+        mut origin: Option<&mut Option<Origin>>,
     ) -> VfsResult<Vnode> {
         let mut links = 0u32;
         while let Some(name) = stack.pop() {
@@ -232,7 +233,7 @@ impl Vfs {
         start: &Vnode,
         path: &[u8],
         follow: bool,
-    ) -> VfsResult<(Vnode, Option<(Vnode, Vec<u8>)>)> {
+    ) -> VfsResult<(Vnode, Option<Origin>)> {
         check_path(path)?;
         let cur = if path[0] == b'/' {
             ctx.root.clone()
@@ -361,7 +362,7 @@ impl Vfs {
         &self,
         ctx: &Ctx<'_>,
         v: &Vnode,
-        origin: Option<&(Vnode, Vec<u8>)>,
+        origin: Option<&Origin>,
     ) -> VfsResult<Vec<u8>> {
         let st = v.stat()?;
         if st.is_dir() {
