@@ -87,6 +87,7 @@ pub fn openat(ctx: &mut Ctx, a: &Args) -> SysResult {
     if f.kind() == crate::vfs::FileType::Fifo
         && flags & O_PATH == 0
         && fs.kernel.pipe_ino(&f).is_none()
+        && fs.kernel.host_fd(&f).is_none()
     {
         f = fs.kernel.open_fifo(f);
     }

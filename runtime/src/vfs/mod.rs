@@ -411,10 +411,10 @@ pub trait FileSystem {
         Ok(())
     }
     /// For a *magic* symlink (`/proc/<pid>/fd/N`, `cwd`, `root`): the inode
-    /// it stands for, which path resolution jumps to instead of resolving
-    /// the text `readlink` shows (Linux's `nd_jump_link`). The default (and
-    /// every ordinary symlink) is `None`.
-    fn follow_link(&self, ino: Ino) -> VfsResult<Option<Vnode>> {
+    /// it stands for and where that was opened, which path resolution jumps
+    /// to instead of resolving the text `readlink` shows (Linux's
+    /// `nd_jump_link`). The default (and every ordinary symlink) is `None`.
+    fn follow_link(&self, ino: Ino) -> VfsResult<Option<(Vnode, Option<file::Origin>)>> {
         let _ = ino;
         Ok(None)
     }

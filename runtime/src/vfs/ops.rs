@@ -198,6 +198,10 @@ impl Vfs {
             if flags & O_NOFOLLOW != 0 {
                 return Err(Errno::ELOOP);
             }
+            // A magic link (`/proc/self/fd/1`) is the file itself.
+            if let Some((to, origin)) = v.fs().follow_link(v.ino())? {
+                return Ok((to, false, origin));
+            }
             path = v.fs().readlink(v.ino())?;
             dir = p.dir;
         }

@@ -173,10 +173,10 @@ impl Vfs {
                     return Err(Errno::ELOOP);
                 }
                 // A magic link (`/proc/<pid>/fd/N`, `cwd`...) jumps to its inode.
-                if let Some(to) = next.fs().follow_link(next.ino())? {
+                if let Some((to, to_origin)) = next.fs().follow_link(next.ino())? {
                     cur = to;
                     if let Some(o) = origin.as_deref_mut() {
-                        *o = None;
+                        *o = to_origin;
                     }
                     continue;
                 }

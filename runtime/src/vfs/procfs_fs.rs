@@ -3,6 +3,7 @@
 //! and data sources of the parent module.
 
 use super::*;
+use crate::vfs::file::Origin;
 
 impl FileSystem for ProcFs {
     fn name(&self) -> &str {
@@ -231,17 +232,17 @@ impl FileSystem for ProcFs {
         }
     }
 
-    fn follow_link(&self, ino: Ino) -> VfsResult<Option<Vnode>> {
+    fn follow_link(&self, ino: Ino) -> VfsResult<Option<(Vnode, Option<Origin>)>> {
         let n = self.decode(ino)?;
         let v = match n.kind {
-            Kind::Cwd => self.info(n.pid)?.files.cwd,
-            Kind::RootLink => self.info(n.pid)?.files.root,
+            Kind::Cwd => self.info(n.pid)?.files.cwd.map(|d| (d, None)),
+            Kind::RootLink => self.info(n.pid)?.files.root.map(|d| (d, None)),
             Kind::FdLink => self
                 .info(n.pid)?
                 .files
                 .get(n.arg as i32)
                 .and_then(|e| e.file.upgrade())
-                .map(|f| f.vnode().clone()),
+                .map(|f| (f.vnode().clone(), f.origin().cloned())),
             _ => return Ok(None),
         };
         v.map(Some).ok_or(Errno::ENOENT)

@@ -193,7 +193,18 @@ fn fd_links_resolve_to_the_open_file() {
     let fino = w.stat("/d/f").unwrap().ino;
     assert_eq!(w.stat("/proc/self/fd/3").unwrap().ino, fino);
     assert_eq!(w.read_file("/proc/1001/fd/7").unwrap(), b"data");
+    let o = w.open("/proc/1001/fd/7", O_RDONLY).unwrap();
+    assert_eq!(o.origin().map(|o| o.1.clone()), Some(b"f".to_vec()));
     assert_eq!(w.stat("/proc/self/cwd/f").unwrap().ino, fino);
+    // O_CREAT through a magic link opens the file too (shell `> /dev/stdout`),
+    // and the new description knows where the file is.
+    let c = w
+        .open("/proc/self/fd/3", O_WRONLY | O_CREAT | O_TRUNC)
+        .unwrap();
+    assert_eq!(c.stat().unwrap().ino, fino);
+    assert_eq!(c.origin().map(|o| o.1.clone()), Some(b"f".to_vec()));
+    assert_eq!(c.write(b"new!"), Ok(4));
+    assert_eq!(w.read_file("/d/f").unwrap(), b"new!");
     assert_eq!(w.lookup("/proc/self/root").unwrap().ino(), w.root.ino());
     // Link modes follow the access mode; fd 8 does not exist.
     let lmode = |p: &str| {

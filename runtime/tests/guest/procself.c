@@ -140,6 +140,13 @@ int main(int argc, char **argv) {
     printf("fd 0 is a link: %d\n",
            lstat("/proc/self/fd/0", &ls) == 0 && S_ISLNK(ls.st_mode));
 
+    /* Reopening standard input through its link reads the same stream. */
+    int in = open("/proc/self/fd/0", O_RDONLY);
+    char inbuf[32] = {0};
+    printf("stdin via link: %d [%.*s]\n", in >= 0 && read(in, inbuf, sizeof inbuf - 1) > 0,
+           (int)strcspn(inbuf, "\n"), inbuf);
+    close(in);
+
     /* fdinfo. */
     lseek(fd, 100, SEEK_SET);
     snprintf(p, sizeof p, "/proc/self/fdinfo/%d", fd);
