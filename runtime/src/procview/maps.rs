@@ -33,7 +33,9 @@ struct Piece {
     backing: Backing,
 }
 
-/// The file-backed ranges of one address space (copied at `fork`).
+/// The file-backed ranges of one address space (copied at `fork`). File
+/// offsets come from the guest (`mmap`'s last argument): arithmetic on
+/// them wraps rather than overflows.
 #[derive(Clone, Default)]
 pub struct FileMaps {
     map: BTreeMap<u64, Piece>,
@@ -69,7 +71,7 @@ impl FileMaps {
             }
             if p.end > end {
                 let hi = Piece {
-                    offset: p.offset + (end - s),
+                    offset: p.offset.wrapping_add(end - s),
                     ..p
                 };
                 self.map.insert(end, hi);
@@ -103,7 +105,7 @@ impl FileMaps {
         self.clear(old, old + len);
         for (s, p) in pieces {
             let (lo, hi) = (s.max(old), p.end.min(old + len));
-            let offset = p.offset + (lo - s);
+            let offset = p.offset.wrapping_add(lo - s);
             self.add(new + (lo - old), new + (hi - old), offset, p.backing);
         }
     }
@@ -115,7 +117,12 @@ impl FileMaps {
             .filter(|(&s, p)| s < end && p.end > start)
             .map(|(&s, p)| {
                 let lo = s.max(start);
-                (lo, p.end.min(end), p.offset + (lo - s), &p.backing)
+                (
+                    lo,
+                    p.end.min(end),
+                    p.offset.wrapping_add(lo - s),
+                    &p.backing,
+                )
             })
             .collect()
     }
@@ -203,7 +210,7 @@ pub fn map_lines(regions: &[Region], files: &FileMaps, areas: &Areas, fs: &FsCtx
             let backing = piece.map(|p| p.3.clone());
             if let Some(&(ps, _, off, b)) = piece {
                 let (name, dev, ino) = identity(fs, b);
-                line.offset = off + (s - ps);
+                line.offset = off.wrapping_add(s - ps);
                 line.dev = dev;
                 line.ino = ino;
                 line.name = name;
@@ -225,7 +232,8 @@ pub fn map_lines(regions: &[Region], files: &FileMaps, areas: &Areas, fs: &FsCtx
                     && prev.ino == line.ino;
                 let mergeable = match (&last_backing, &backing) {
                     (Some(a), Some(b)) => {
-                        same_backing(a, b) && prev.offset + (prev.end - prev.start) == line.offset
+                        same_backing(a, b)
+                            && prev.offset.wrapping_add(prev.end - prev.start) == line.offset
                     }
                     (None, None) => !line.name.starts_with(b"/"),
                     _ => false,

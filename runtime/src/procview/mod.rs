@@ -82,18 +82,18 @@ fn read_auxv(p: &mut Process, sp: u64) -> Vec<u8> {
     let mut word = |a: u64| p.mem.load_u64(a).ok();
     let mut out = Vec::new();
     let Some(argc) = word(sp) else { return out };
-    let mut a = sp + 8 * (argc + 2);
+    let mut a = sp.wrapping_add(argc.wrapping_add(2).wrapping_mul(8));
     while word(a).is_some_and(|w| w != 0) {
-        a += 8;
+        a = a.wrapping_add(8);
     }
-    a += 8;
+    a = a.wrapping_add(8);
     for _ in 0..64 {
-        let (Some(k), Some(v)) = (word(a), word(a + 8)) else {
+        let (Some(k), Some(v)) = (word(a), word(a.wrapping_add(8))) else {
             break;
         };
         out.extend_from_slice(&k.to_le_bytes());
         out.extend_from_slice(&v.to_le_bytes());
-        a += 16;
+        a = a.wrapping_add(16);
         if k == 0 {
             break;
         }

@@ -228,7 +228,13 @@ impl ProcFs {
         let n = split(v.ino())?;
         let info = state.get(n.pid)?;
         let text = render_data(n, &info, data)?;
-        let id = state.next_snapshot.get().wrapping_add(1) & 0xffff_ffff;
+        let mut id = state.next_snapshot.get();
+        loop {
+            id = id.wrapping_add(1) & 0xffff_ffff;
+            if !state.snapshots.borrow().contains_key(&id) {
+                break;
+            }
+        }
         state.next_snapshot.set(id);
         state.snapshots.borrow_mut().insert(
             id,
