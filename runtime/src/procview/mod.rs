@@ -31,38 +31,43 @@ fn vnode_key(v: &Vnode) -> VnodeKey {
     (v.mnt().0, v.ino(), Rc::as_ptr(v.fs()) as *const u8 as usize)
 }
 
+/// The mirror's view of `fs`'s descriptors.
+fn fds_of(fs: &FsCtx) -> Vec<FdEntry> {
+    fs.fds
+        .entries()
+        .into_iter()
+        .map(|(fd, f, cloexec)| FdEntry {
+            fd,
+            file: Rc::downgrade(f),
+            cloexec,
+        })
+        .collect()
+}
+
 /// The mirror's view of `fs`.
 pub fn files_of(fs: &FsCtx) -> Files {
     Files {
-        fds: fs
-            .fds
-            .entries()
-            .into_iter()
-            .map(|(fd, f, cloexec)| FdEntry {
-                fd,
-                file: Rc::downgrade(f),
-                cloexec,
-            })
-            .collect(),
+        fds: fds_of(fs),
         cwd: Some(fs.cwd.clone()),
         root: Some(fs.root.clone()),
     }
 }
 
 /// After a syscall: if the caller's descriptors, cwd or root changed,
-/// refresh the mirror (a few compares otherwise).
+/// refresh that part of the mirror (a few compares otherwise).
 pub fn sync(p: &mut Process) {
     let fs = &p.fs;
-    let now = Seen(Some((
-        fs.fds.version(),
-        vnode_key(&fs.cwd),
-        vnode_key(&fs.root),
-    )));
-    if p.proc_seen == now {
+    let (version, cwd, root) = (fs.fds.version(), vnode_key(&fs.cwd), vnode_key(&fs.root));
+    let Seen(seen) = p.proc_seen;
+    if seen == Some((version, cwd, root)) {
         return;
     }
-    p.proc_seen = now;
-    fs.kernel.procfs.set_files(p.pid, files_of(fs));
+    p.proc_seen = Seen(Some((version, cwd, root)));
+    let st = &fs.kernel.procfs;
+    match seen {
+        Some((_, c, r)) if c == cwd && r == root => st.set_fds(p.pid, fds_of(fs)),
+        _ => st.set_files(p.pid, files_of(fs)),
+    }
 }
 
 /// At exec (and the first load): the environment and the auxiliary

@@ -310,6 +310,13 @@ impl ProcState {
         }
     }
 
+    /// `pid`'s descriptors changed (cwd and root did not).
+    pub fn set_fds(&self, pid: i32, fds: Vec<FdEntry>) {
+        if let Some(p) = self.procs.borrow_mut().get_mut(&pid) {
+            p.files.fds = fds;
+        }
+    }
+
     /// `pid`'s descriptors, cwd or root changed.
     pub fn set_files(&self, pid: i32, files: Files) {
         if let Some(p) = self.procs.borrow_mut().get_mut(&pid) {
