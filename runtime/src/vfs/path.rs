@@ -505,6 +505,39 @@ mod tests {
     }
 
     #[test]
+    fn origin_is_the_real_directory_and_name() {
+        let (vfs, fs) = setup();
+        let root = vfs.root();
+        let cred = Cred::root();
+        let ctx = Ctx {
+            root: &root,
+            cred: &cred,
+        };
+        let a = fs.mkdir(1, b"a", &node(0o755)).unwrap();
+        fs.create(a, b"f", &node(mode::S_IFREG | 0o644)).unwrap();
+        fs.symlink(1, b"la", b"a", &node(0)).unwrap();
+        fs.symlink(a, b"lf", b"f", &node(0)).unwrap();
+        // Through a directory link and a final file link: /a/f.
+        let (v, fo) = vfs.lookup_origin(&ctx, &root, b"/la/lf", true).unwrap();
+        assert_eq!(
+            fo.as_ref().map(|o| (o.0.ino(), &o.1[..])),
+            Some((a, &b"f"[..]))
+        );
+        assert_eq!(vfs.origin_path(&ctx, &v, fo.as_ref()).unwrap(), b"/a/f");
+        // A directory names itself; `..` has no origin but a path.
+        let (d, o) = vfs.lookup_origin(&ctx, &root, b"/a/..", true).unwrap();
+        assert!(o.is_none());
+        assert_eq!(vfs.origin_path(&ctx, &d, None).unwrap(), b"/");
+        // Unlinked: Linux's suffix.
+        fs.unlink(a, b"f").unwrap();
+        assert_eq!(
+            vfs.origin_path(&ctx, &v, fo.as_ref()).unwrap(),
+            b"/a/f (deleted)"
+        );
+        assert_eq!(vfs.origin_path(&ctx, &v, None), Err(Errno::ENOENT));
+    }
+
+    #[test]
     fn search_permission_needed() {
         let (vfs, fs) = setup();
         let root = vfs.root();
