@@ -8,6 +8,7 @@
 //! value for `a0` or an errno. A call that ends the run (exit, a fatal
 //! signal) sets `ctx.stop`.
 
+pub mod cred;
 pub mod exec;
 pub mod fs;
 pub mod fs_fd;

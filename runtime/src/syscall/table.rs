@@ -5,8 +5,8 @@
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
 use super::{
-    exec, fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, futex, mm, process, random,
-    signal, thread, time, wait, Handler,
+    cred, exec, fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, futex, mm, process,
+    random, signal, thread, time, wait, Handler,
 };
 
 /// How completely a call is implemented.
@@ -131,15 +131,26 @@ syscalls! {
   137, RT_SIGTIMEDWAIT,    "rt_sigtimedwait",    signal::rt_sigtimedwait,    Partial, [P, P, P, U],       Dec;
   138, RT_SIGQUEUEINFO,    "rt_sigqueueinfo",    signal::rt_sigqueueinfo,    Partial, [I, I, P],          Dec;
   139, RT_SIGRETURN,       "rt_sigreturn",       signal::rt_sigreturn,       Full,    [],                 Dec;
+  143, SETREGID,           "setregid",           cred::setregid,             Full,    [I, I],             Dec;
+  144, SETGID,             "setgid",             cred::setgid,               Full,    [I],                Dec;
+  145, SETREUID,           "setreuid",           cred::setreuid,             Full,    [I, I],             Dec;
+  146, SETUID,             "setuid",             cred::setuid,               Full,    [I],                Dec;
+  147, SETRESUID,          "setresuid",          cred::setresuid,            Full,    [I, I, I],          Dec;
   148, GETRESUID,          "getresuid",          process::getresuid,         Full,    [P, P, P],          Dec;
+  149, SETRESGID,          "setresgid",          cred::setresgid,            Full,    [I, I, I],          Dec;
   150, GETRESGID,          "getresgid",          process::getresgid,         Full,    [P, P, P],          Dec;
+  151, SETFSUID,           "setfsuid",           cred::setfsuid,             Full,    [I],                Dec;
+  152, SETFSGID,           "setfsgid",           cred::setfsgid,             Full,    [I],                Dec;
   153, TIMES,              "times",              time::times,                Full,    [P],                Dec;
   154, SETPGID,            "setpgid",            process::setpgid,           Full,    [I, I],             Dec;
   155, GETPGID,            "getpgid",            process::getpgid,           Full,    [I],                Dec;
   156, GETSID,             "getsid",             process::getsid,            Full,    [I],                Dec;
   157, SETSID,             "setsid",             process::setsid,            Full,    [],                 Dec;
   158, GETGROUPS,          "getgroups",          process::getgroups,         Full,    [I, P],             Dec;
+  159, SETGROUPS,          "setgroups",          cred::setgroups,            Full,    [I, P],             Dec;
   160, UNAME,              "uname",              process::uname,             Full,    [P],                Dec;
+  161, SETHOSTNAME,        "sethostname",        cred::set_uts_name,         Full,    [S, U],             Dec;
+  162, SETDOMAINNAME,      "setdomainname",      cred::set_uts_name,         Full,    [S, U],             Dec;
   163, GETRLIMIT,          "getrlimit",          process::getrlimit,         Full,    [I, P],             Dec;
   164, SETRLIMIT,          "setrlimit",          process::setrlimit,         Full,    [I, P],             Dec;
   165, GETRUSAGE,          "getrusage",          process::getrusage,         Partial, [I, P],             Dec;
