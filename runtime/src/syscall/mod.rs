@@ -21,6 +21,7 @@ pub mod fs_stdio;
 pub mod futex;
 pub mod mm;
 pub mod names;
+pub mod prio;
 pub mod process;
 pub mod random;
 pub mod signal;
