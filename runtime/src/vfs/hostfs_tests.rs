@@ -3,6 +3,7 @@
 //! read-write operations round-trip to the host.
 
 use super::super::file::{flags::*, OpenFile};
+use super::super::hostdir::ROOT;
 use super::super::mount::MountId;
 use super::super::path::Ctx;
 use super::*;
@@ -10,6 +11,8 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::symlink;
+use std::path::PathBuf;
+use std::rc::Rc;
 
 /// A temporary directory, removed on drop.
 struct TempDir(PathBuf);
