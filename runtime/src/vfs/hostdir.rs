@@ -59,8 +59,14 @@ use super::*;
 
 #[path = "hostdir_fs.rs"]
 mod fs;
+#[cfg(test)]
+#[path = "hostdir_mem.rs"]
+mod mem;
 #[path = "hostdir_table.rs"]
 mod table;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "hostdir_tests.rs"]
+mod tests;
 
 pub use fs::HostDirFs;
 pub use table::ROOT;

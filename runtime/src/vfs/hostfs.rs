@@ -238,7 +238,3 @@ impl HostCalls for StdCalls {
         Ok(target.into_os_string().into_vec())
     }
 }
-
-#[cfg(test)]
-#[path = "hostfs_tests.rs"]
-mod tests;
