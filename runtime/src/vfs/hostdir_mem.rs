@@ -5,7 +5,9 @@
 //! only HostDirFs's own checks keep the guest inside; `O_NOFOLLOW` refuses a final symlink
 //! (ELOOP); an open file outlives its unlinking; files are opened with an unprivileged
 //! user's permission checks (a 0444 file cannot be reopened for writing: EACCES), unlike
-//! tests on a real host that may run as root.
+//! tests on a real host that may run as root. A test can also make the host change between
+//! two of HostDirFs's calls ([`MemHost::before_open`]), the race a real host can only lose
+//! by chance.
 //!
 //! Rejected alternative: a mock that records calls and replays canned answers; it would test
 //! the order of calls, not that the rules hold against a host that behaves like one.
@@ -43,6 +45,8 @@ struct State {
 /// An in-memory host file tree; `/` is its root.
 pub struct MemHost {
     st: RefCell<State>,
+    /// Run (once) at the start of the next `open`.
+    hook: RefCell<Option<Box<dyn FnOnce(&MemHost)>>>,
 }
 
 /// An open file of a [`MemHost`].
@@ -82,7 +86,14 @@ impl MemHost {
                 next: HOST_ROOT + 1,
                 clock: 1_000,
             }),
+            hook: RefCell::new(None),
         }
+    }
+
+    /// Runs `f` on this host at the start of the next `open`, as another host process
+    /// racing with the file system would.
+    pub fn before_open(&self, f: impl FnOnce(&MemHost) + 'static) {
+        *self.hook.borrow_mut() = Some(Box::new(f));
     }
 
     /// Adds a FIFO at `path` (there is no `mkfifo` host call).
@@ -304,6 +315,10 @@ impl HostCalls for MemHost {
     }
 
     fn open(&self, path: &[u8], access: Access, create: Option<u32>) -> VfsResult<MemFile> {
+        let hook = self.hook.borrow_mut().take();
+        if let Some(f) = hook {
+            f(self);
+        }
         let (read, write) = (access != Access::Write, access != Access::Read);
         let ino = match (self.find(path, false)?.ino, create) {
             (Some(_), Some(_)) => return Err(Errno::EEXIST),

@@ -312,6 +312,32 @@ fn mem_host_fifo_is_listed_but_not_opened() {
 }
 
 #[test]
+fn mem_host_swap_between_check_and_open_is_caught() {
+    let (h, _, srv, _t) = tree::<MemHost>();
+    let g = Guest::new(h, &srv, false);
+    let f = g.lookup("/a/f").unwrap();
+    let (a_f, passwd) = (at(&srv, "a/f"), at(&srv, "etc/passwd"));
+    let mtime = g.host().lstat(&passwd).unwrap().mtime;
+    // Between HostDirFs's lstat walk and its open, a/f is replaced by another file.
+    let swap = move |h: &MemHost| h.rename(&passwd, &a_f).unwrap();
+    g.host().before_open(swap.clone());
+    assert_eq!(g.fs.open(f.ino(), O_RDONLY), Err(Errno::ENOENT));
+    let f = g.lookup("/a/f").unwrap();
+    let passwd = at(&srv, "etc/passwd");
+    put(g.host(), &passwd, "inside");
+    let mtime2 = g.host().lstat(&passwd).unwrap().mtime;
+    assert_ne!(mtime, mtime2);
+    g.host().before_open(swap);
+    let t = SetAttr {
+        mtime: Some(SetTime::At(Timespec::new(5, 0))),
+        ..SetAttr::default()
+    };
+    assert_eq!(g.fs.setattr(f.ino(), &t), Err(Errno::ENOENT));
+    let now = g.host().lstat(&at(&srv, "a/f")).unwrap().mtime;
+    assert_eq!(now, mtime2, "the swapped-in file's times are untouched");
+}
+
+#[test]
 fn mem_host_is_a_fair_adversary() {
     // The fake host follows intermediate symlinks out of the served tree as Linux does, so
     // the confinement tests that pass on it pass because of HostDirFs's own checks.
