@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { NodeHost } from './host.mjs';
 import { loadWasm } from './wasm.mjs';
-import { runToEnd } from './run.mjs';
+import { interruptGuest, runToEnd } from './run.mjs';
 
 export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
   --root DIR      the host directory DIR is the guest's root file system
@@ -23,6 +23,8 @@ export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
 
 /** Linux SIGPIPE: a death by it is not reported (like a shell). */
 const SIGPIPE = 13;
+/** Linux SIGINT: forwarded to the guest; a death by it is not reported either. */
+const SIGINT = 2;
 
 /** Exit status for command-line mistakes. */
 export const EXIT_USAGE = 2;
@@ -242,7 +244,17 @@ export async function main(argv) {
       options.free();
     }
     const start = process.hrtime.bigint();
-    const end = await runToEnd(vm, undefined, host);
+    // Ctrl-C (SIGINT to this process, e.g. when stdin is a pipe) goes to the guest's
+    // foreground process group, which may handle it; its default action ends the guest and
+    // the CLI exits 130 like a shell.
+    const onSigint = () => interruptGuest(vm, SIGINT);
+    process.on('SIGINT', onSigint);
+    let end;
+    try {
+      end = await runToEnd(vm, undefined, host);
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
     if (opts.stats) {
       const secs = Number(process.hrtime.bigint() - start) / 1e9;
       const n = vm.instructions;
@@ -254,8 +266,9 @@ export async function main(argv) {
       );
     }
     if (end.exited) return end.code;
-    // Like a shell, say nothing about a SIGPIPE death (`prog | head`).
-    const why = end.signal === SIGPIPE ? undefined : vm.killInfo;
+    // Like a shell, say nothing about a SIGPIPE death (`prog | head`) or a SIGINT one (Ctrl-C).
+    const quiet = end.signal === SIGPIPE || end.signal === SIGINT;
+    const why = quiet ? undefined : vm.killInfo;
     if (why !== undefined) errLine(`nanovm: ${opts.program}: ${why}`);
     return 128 + end.signal;
   } catch (err) {
