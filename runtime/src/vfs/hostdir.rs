@@ -6,6 +6,13 @@
 //! `js/lib/nodefs.mjs` implements them over Node's `fs`). Every rule lives here, once; the
 //! implementations only translate calls.
 //!
+//! Files: this one (the trait, [`HostMeta`], name rules); `hostdir_fs.rs` (the
+//! `FileSystem` operations: sequencing and guest-visible rules); `hostdir_table.rs` (inode
+//! table, re-verifying walk, identity-checked open, readdir positions); `hostdir_mem.rs`
+//! (tests only: an in-memory host); `hostdir_tests.rs` (every test runs on both the real
+//! host through `StdCalls` and the in-memory host) and `hostdir_mem_tests.rs` (races and
+//! host FIFOs, which only the in-memory host can stage).
+//!
 //! Confinement is the point: no guest path may reach outside the served directory. The VFS
 //! resolves paths one component at a time through `lookup`, so HostDirFs only ever joins
 //! single checked names ([`check_name`]: never `.`, `..`, or anything with `/` or NUL) to

@@ -27,7 +27,8 @@ extern "C" {
     /// ino, mode, nlink, rdev, size, blksize, blocks, then seconds and nanoseconds of atime,
     /// mtime, ctime, birthtime. `fsOpen(path, access, create, mode)`: access 0/1/2 (read,
     /// write, both), create = `O_CREAT | O_EXCL`; always `O_NOFOLLOW | O_NONBLOCK`. Times for
-    /// `fsFutimes` are seconds (`NaN`: now).
+    /// `fsFutimes` are seconds (`NaN`: now). `fsFchmod(fd, mode)` and `fsChmod(path, mode)`
+    /// set permission bits.
     pub type JsFsHost;
 
     #[wasm_bindgen(method, js_name = fsRealpath)]
