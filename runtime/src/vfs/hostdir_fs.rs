@@ -159,7 +159,7 @@ impl<H: HostCalls> HostDirFs<H> {
         self.h.futimens(&f, a.atime, a.mtime)
     }
 
-    /// Removes the non-directory (`dir: false`) or directory `name` from `dir`.
+    /// Removes `name` from `dir`: a directory if `want_dir` (rmdir), else anything else (unlink).
     fn remove(&self, dir: Ino, name: &[u8], want_dir: bool) -> VfsResult<()> {
         self.writable()?;
         let (p, comps) = self.child(dir, name)?;

@@ -46,8 +46,11 @@ struct State {
 pub struct MemHost {
     st: RefCell<State>,
     /// Run (once) at the start of the next `open`.
-    hook: RefCell<Option<Box<dyn FnOnce(&MemHost)>>>,
+    hook: RefCell<Option<Hook>>,
 }
+
+/// Something another host process does.
+type Hook = Box<dyn FnOnce(&MemHost)>;
 
 /// An open file of a [`MemHost`].
 pub struct MemFile {
