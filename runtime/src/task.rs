@@ -133,6 +133,10 @@ pub struct Process {
     pub memory_limit: Option<u64>,
     /// Interval timers (`setitimer`).
     pub itimers: crate::itimer::Timers,
+    /// The file-backed ranges of `mem`, for `/proc/<pid>/maps`.
+    pub file_maps: crate::procview::maps::FileMaps,
+    /// What `/proc`'s mirror last saw of `fs` (see `procview::sync`).
+    pub proc_seen: crate::procview::Seen,
 }
 
 impl Process {
@@ -200,6 +204,8 @@ impl Process {
             sleep_offset_ns: 0,
             memory_limit: None,
             itimers: Default::default(),
+            file_maps: Default::default(),
+            proc_seen: Default::default(),
         }
     }
 }
@@ -270,6 +276,7 @@ impl Process {
         c.sleep_offset_ns = self.sleep_offset_ns;
         c.memory_limit = self.memory_limit;
         c.fs = self.fs.clone_for_fork();
+        c.file_maps = self.file_maps.clone();
         c.fs.kernel.procfs.fork(self.pid, pid, c.pgid, c.sid);
         c
     }

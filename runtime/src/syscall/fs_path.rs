@@ -84,9 +84,14 @@ pub fn openat(ctx: &mut Ctx, a: &Args) -> SysResult {
         .kernel
         .vfs
         .open(&fs.path_ctx(), &start, &path, flags, mode)?;
-    if f.kind() == crate::vfs::FileType::Fifo && flags & O_PATH == 0 {
+    if f.kind() == crate::vfs::FileType::Fifo
+        && flags & O_PATH == 0
+        && fs.kernel.pipe_ino(&f).is_none()
+        && fs.kernel.host_fd(&f).is_none()
+    {
         f = fs.kernel.open_fifo(f);
     }
+    let f = crate::procview::open_hook(ctx, f);
     install(ctx, f, flags & O_CLOEXEC != 0)
 }
 

@@ -187,17 +187,47 @@ pub fn sched_yield(ctx: &mut Ctx, _: &Args) -> SysResult {
     Ok(0)
 }
 
-/// `sched_getaffinity(pid, len, mask)`: one CPU.
+/// The CPU mask every thread has: the guest sees one CPU (`/proc/cpuinfo`
+/// lists processor 0 only), and the scheduler runs one thread at a time.
+const CPU_MASK: u64 = 1;
+
+/// The size of the kernel's CPU mask in bytes (one word: up to 64 CPUs).
+const CPU_MASK_BYTES: u64 = 8;
+
+/// Whether `pid` names a live thread (0: the caller).
+fn thread_exists(ctx: &Ctx, pid: u64) -> bool {
+    let pid = pid as i32;
+    pid == 0 || pid == ctx.thread.tid || ctx.kernel.threads.contains_key(&pid)
+}
+
+/// `sched_getaffinity(pid, len, mask)`: the one CPU, for any live thread;
+/// returns the mask size as Linux does.
 pub fn sched_getaffinity(ctx: &mut Ctx, a: &Args) -> SysResult {
-    let pid = a[0] as i32;
-    if pid != 0 && pid != ctx.thread.tid {
-        return Err(Errno::ESRCH);
-    }
-    if a[1] < 8 || a[1] % 8 != 0 {
+    if a[1] < CPU_MASK_BYTES || a[1] % 8 != 0 {
         return Err(Errno::EINVAL);
     }
-    ctx.put_u64s(a[2], &[1])?;
-    Ok(8)
+    if !thread_exists(ctx, a[0]) {
+        return Err(Errno::ESRCH);
+    }
+    ctx.put_u64s(a[2], &[CPU_MASK])?;
+    Ok(CPU_MASK_BYTES)
+}
+
+/// `sched_setaffinity(pid, len, mask)`: reads the mask (bytes past `len`
+/// count as zero, past the kernel's mask are ignored) and, as Linux does,
+/// refuses a mask without an available CPU (EINVAL). With one CPU, every
+/// accepted mask leaves the thread where it is.
+pub fn sched_setaffinity(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let n = a[1].min(CPU_MASK_BYTES) as usize;
+    let mut b = [0u8; 8];
+    ctx.proc.mem.read_bytes(a[2], &mut b[..n])?;
+    if !thread_exists(ctx, a[0]) {
+        return Err(Errno::ESRCH);
+    }
+    if u64::from_le_bytes(b) & CPU_MASK == 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
 }
 
 /// `uname(buf)`: six 65-byte fields.

@@ -117,6 +117,7 @@ syscalls! {
   113, CLOCK_GETTIME,      "clock_gettime",      time::clock_gettime,        Full,    [I, P],             Dec;
   114, CLOCK_GETRES,       "clock_getres",       time::clock_getres,         Full,    [I, P],             Dec;
   115, CLOCK_NANOSLEEP,    "clock_nanosleep",    time::clock_nanosleep,      Partial, [I, I, P, P],       Dec;
+  122, SCHED_SETAFFINITY,  "sched_setaffinity",  process::sched_setaffinity, Full,    [I, U, P],          Dec;
   123, SCHED_GETAFFINITY,  "sched_getaffinity",  process::sched_getaffinity, Full,    [I, U, P],          Dec;
   124, SCHED_YIELD,        "sched_yield",        process::sched_yield,       Full,    [],                 Dec;
   129, KILL,               "kill",               signal::kill,               Partial, [I, I],             Dec;
