@@ -60,12 +60,8 @@ pub mod file;
 pub mod hostdir;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hostfs;
-#[cfg(not(target_arch = "wasm32"))]
-mod hostfs_node;
 #[cfg(target_arch = "wasm32")]
 pub mod jsfs;
-#[cfg(target_arch = "wasm32")]
-mod jsfs_node;
 pub mod memfs;
 pub mod mount;
 pub mod ops;
