@@ -215,7 +215,7 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> SysResult {
                 };
                 let mut b = [0u8; 128];
                 b[0..4].copy_from_slice(&SIGCHLD.to_le_bytes());
-                b[8..12].copy_from_slice(&(code as i32).to_le_bytes());
+                b[8..12].copy_from_slice(&code.to_le_bytes());
                 b[16..20].copy_from_slice(&z.pid.to_le_bytes());
                 b[20..24].copy_from_slice(&ctx.proc.uid.to_le_bytes());
                 b[24..28].copy_from_slice(&st.to_le_bytes());
