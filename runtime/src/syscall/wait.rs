@@ -208,7 +208,7 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> SysResult {
     match find(ctx, which, options & WNOWAIT != 0)? {
         Some(z) => {
             if infop != 0 {
-                let (code, st) = match z.status {
+                let (code, st): (i32, _) = match z.status {
                     RunState::Exited(c) => (1, c), // CLD_EXITED
                     RunState::Killed(s) => (2, s), // CLD_KILLED
                     _ => (1, 0),
