@@ -21,7 +21,11 @@
 use crate::block::{Block, BlockCache, BuildError};
 use crate::cpu::Cpu;
 use crate::decode::{Insn, Op};
+use crate::fpu::{self, Rm};
 use crate::mem::{AddressSpace, MemFault};
+
+/// The sign bit of a double.
+const SIGN_D: u64 = 1 << 63;
 
 use super::int::*;
 use super::lower::{XInsn, XOp};
@@ -296,6 +300,24 @@ fn run_blocks_in(
                     break $b end!();
                 }};
             }
+            // A double op: resolves `rm` (7: `frm`; a reserved mode is an
+            // illegal instruction, with nothing changed), computes, writes
+            // `rd` and accumulates the flags, as `fp::exec` does.
+            macro_rules! fp_d {
+                (|$a:ident, $b:ident, $c:ident, $rm:ident, $fl:ident| $e:expr) => {{
+                    let bits = (i.imm >> 8) as u32 & 7;
+                    let bits = if bits == 7 { cpu.frm() } else { bits };
+                    let Some($rm) = Rm::from_bits(bits) else {
+                        stop_at!($p, Stop::Illegal)
+                    };
+                    let ($a, $b, $c): (u64, u64, u64) = (f!(i.rs1), f!(i.rs2), f!(i.imm as u8));
+                    let mut flags = 0u32;
+                    let $fl = &mut flags;
+                    let v = $e;
+                    set_f!(i.rd, v);
+                    cpu.fcsr |= (flags & 0x1f) as u64;
+                }};
+            }
             match i.op {
                 XOp::Nop => {}
                 XOp::Li => set!(i.rd, imm!()),
@@ -405,6 +427,17 @@ fn run_blocks_in(
                 XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm!())))),
                 XOp::Fsw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
                 XOp::Fsd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
+                // ---- double arithmetic (inline: see `XOp::FaddD`) ----
+                XOp::FaddD => fp_d!(|a, b, _c, rm, fl| fpu::add_d(a, b, rm, fl)),
+                XOp::FsubD => fp_d!(|a, b, _c, rm, fl| fpu::sub_d(a, b, rm, fl)),
+                XOp::FmulD => fp_d!(|a, b, _c, rm, fl| fpu::mul_d(a, b, rm, fl)),
+                XOp::FdivD => fp_d!(|a, b, _c, rm, fl| fpu::div_d(a, b, rm, fl)),
+                XOp::FmaddD => fp_d!(|a, b, c, rm, fl| fpu::fma_d(a, b, c, rm, fl)),
+                XOp::FmsubD => fp_d!(|a, b, c, rm, fl| fpu::fma_d(a, b, c ^ SIGN_D, rm, fl)),
+                XOp::FnmsubD => fp_d!(|a, b, c, rm, fl| fpu::fma_d(a ^ SIGN_D, b, c, rm, fl)),
+                XOp::FnmaddD => {
+                    fp_d!(|a, b, c, rm, fl| fpu::fma_d(a ^ SIGN_D, b, c ^ SIGN_D, rm, fl))
+                }
                 // ---- fused pairs: the second half is the next slot ----
                 XOp::AddiBnez => {
                     let v = x!(i.rs1).wrapping_add(imm!());
