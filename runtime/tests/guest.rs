@@ -528,3 +528,16 @@ fn procfs() {
     assert!(!text.contains(": 0"), "{text}");
     assert!(text.contains("child: status PPid ok 1\n"), "{text}");
 }
+
+#[test]
+fn pseudo_terminals() {
+    let o = same_as_qemu("pty", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("slave read: \"ac\\n\"\n"), "{text}");
+    assert!(text.contains("child signaled=1 sig=2\n"), "{text}");
+    assert!(
+        text.contains("master after slave close: -1 Input/output error\n"),
+        "{text}"
+    );
+    assert!(text.contains("winched: 30x100"), "{text}");
+}

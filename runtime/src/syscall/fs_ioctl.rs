@@ -68,6 +68,9 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
             f.set_flags(if on { fl | bit } else { fl & !bit });
             Ok(0)
         }
+        req if super::tty::tty_of(&ctx.proc.fs, &f).is_some() => {
+            super::tty_ioctl::ioctl(ctx, &f, req, a[2]).unwrap_or(Err(Errno::ENOTTY))
+        }
         FIONREAD => {
             let k = ctx.proc.fs.kernel.clone();
             let n: u64 = if k.host_fd(&f).is_some() {

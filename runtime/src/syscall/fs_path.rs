@@ -87,6 +87,9 @@ pub fn openat(ctx: &mut Ctx, a: &Args) -> SysResult {
     if f.kind() == crate::vfs::FileType::Fifo && flags & O_PATH == 0 {
         f = fs.kernel.open_fifo(f);
     }
+    if f.kind() == crate::vfs::FileType::CharDevice {
+        f = super::tty::open_hook(ctx, f, flags)?;
+    }
     install(ctx, f, flags & O_CLOEXEC != 0)
 }
 
