@@ -7,6 +7,7 @@ import os from 'node:os';
 import { NodeHost } from './host.mjs';
 import { loadWasm } from './wasm.mjs';
 import { runToEnd } from './run.mjs';
+import { NodeConsole } from './console.mjs';
 
 export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
   --root DIR      the host directory DIR is the guest's root file system
@@ -211,6 +212,9 @@ export async function main(argv) {
   if (opts.root !== null) options.setRoot(opts.root);
   for (const m of opts.mounts) options.addMount(m.host, m.guest, m.readOnly);
   const host = new NodeHost();
+  // A terminal on stdin and stdout: the guest gets a console (raw host terminal, console.mjs).
+  const term = NodeConsole.open();
+  if (term) term.configure(options);
   let elf;
   if (opts.root === null) {
     // The native CLI builds the file system before it reads the program: same error order.
@@ -242,7 +246,13 @@ export async function main(argv) {
       options.free();
     }
     const start = process.hrtime.bigint();
-    const end = await runToEnd(vm, undefined, host);
+    if (term) term.attach(vm);
+    let end;
+    try {
+      end = await runToEnd(vm, undefined, host, term);
+    } finally {
+      if (term) term.close();
+    }
     if (opts.stats) {
       const secs = Number(process.hrtime.bigint() - start) / 1e9;
       const n = vm.instructions;

@@ -39,6 +39,26 @@ fn ready_mask(fs: &crate::fsctx::FsCtx, f: &crate::vfs::file::OpenFile) -> u16 {
     }
 }
 
+/// The temporary signal mask of `ppoll`/`pselect6` (`sigmask` at `addr`,
+/// `size` bytes; none when `addr` is 0): in force while the call waits, the
+/// old one back when it returns or after the handler of a signal that
+/// interrupted it (as `rt_sigsuspend` does it; a restarted call keeps the
+/// mask saved by its first run).
+fn temp_mask(ctx: &mut Ctx, addr: u64, size: u64) -> Result<(), Errno> {
+    if addr == 0 {
+        return Ok(());
+    }
+    if size != 8 {
+        return Err(Errno::EINVAL);
+    }
+    let mask = ctx.get_u64(addr)? & !crate::signal::UNBLOCKABLE;
+    if ctx.thread.sig.saved_mask.is_none() {
+        ctx.thread.sig.saved_mask = Some(ctx.thread.sigmask);
+    }
+    ctx.thread.sigmask = mask;
+    Ok(())
+}
+
 /// Reads an optional `struct timespec` timeout in nanoseconds (None: wait forever).
 fn timeout(ctx: &mut Ctx, addr: u64) -> Result<Option<u64>, Errno> {
     if addr == 0 {
@@ -67,6 +87,7 @@ pub fn ppoll(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let t = timeout(ctx, a[2])?;
+    temp_mask(ctx, a[3], a[4])?;
     let mut ready = 0;
     for i in 0..n {
         let at = fds.wrapping_add(i * 8);
@@ -103,6 +124,12 @@ pub fn pselect6(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     let n = (n as u64).min(MAX_FDS);
     let t = timeout(ctx, a[4])?;
+    if a[5] != 0 {
+        // struct { const sigset_t *ss; size_t ss_len; }
+        let ss = ctx.get_u64(a[5])?;
+        let len = ctx.get_u64(a[5].wrapping_add(8))?;
+        temp_mask(ctx, ss, len)?;
+    }
     let bytes = n.div_ceil(64) as usize * 8;
     let mut ready = 0;
     for (k, set) in [a[1], a[2], a[3]].into_iter().enumerate() {
