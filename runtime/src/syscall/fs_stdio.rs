@@ -9,7 +9,10 @@
 //! glibc line-buffer stdout on a terminal and fully buffer it otherwise.
 //! The terminal's state ([`Terminal`]: termios, window size set by the
 //! guest, foreground process group) lives here too, one terminal shared by
-//! every standard descriptor that is a tty.
+//! every standard descriptor that is a tty. This is the host-stream case
+//! only (a host terminal the guest writes through, e.g. stdout when stdin
+//! is redirected); when the embedder attaches a console the standard
+//! descriptors are an emulated terminal instead ([`crate::tty`]).
 
 use crate::host::StdioKind;
 use crate::vfs::devfs::makedev;
