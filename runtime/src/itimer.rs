@@ -35,6 +35,7 @@ pub struct Timers(pub [Timer; 3]);
 
 impl Timers {
     /// Whether any timer is armed.
+    #[inline]
     pub fn armed(&self) -> bool {
         self.0.iter().any(|t| t.deadline != 0)
     }

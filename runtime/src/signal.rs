@@ -400,7 +400,35 @@ const NR_RT_SIGRETURN: u64 = 139;
 /// restart (pc back to the `ecall`, `a0` = `orig_a0`) or `EINTR`.
 ///
 /// Returns the signal that kills the process, if one does.
+#[inline]
 pub fn deliver_pending(
+    proc: &mut Process,
+    thread: &mut Thread,
+    host: &mut dyn Host,
+    syscall: Option<(u64, u64)>,
+) -> Option<Fatal> {
+    // The common case after a syscall, kept inline and out of the frame of
+    // the general path: no timer, nothing deliverable, no restart or saved
+    // mask to settle. Only a restartable result needs rewinding.
+    if !proc.itimers.armed()
+        && thread.pending & !thread.sigmask == 0
+        && thread.sig.restart.is_none()
+        && thread.sig.saved_mask.is_none()
+    {
+        if let Some((nr, orig_a0)) = syscall {
+            if nr != NR_RT_SIGRETURN && restartable(thread.cpu.x[10]) {
+                thread.cpu.x[10] = orig_a0;
+                thread.cpu.pc = thread.cpu.pc.wrapping_sub(4);
+            }
+        }
+        return None;
+    }
+    deliver_pending_slow(proc, thread, host, syscall)
+}
+
+/// [`deliver_pending`] when a timer is armed or something is pending.
+#[inline(never)]
+fn deliver_pending_slow(
     proc: &mut Process,
     thread: &mut Thread,
     host: &mut dyn Host,
@@ -443,11 +471,7 @@ pub fn deliver_pending(
         handled = true;
     }
     if let Some((_, orig_a0)) = syscall {
-        let r = thread.cpu.x[10] as i64;
-        if [ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND]
-            .iter()
-            .any(|e| r == -(e.0 as i64))
-        {
+        if restartable(thread.cpu.x[10]) {
             thread.cpu.x[10] = orig_a0;
             thread.cpu.pc = thread.cpu.pc.wrapping_sub(4);
         }
@@ -458,6 +482,15 @@ pub fn deliver_pending(
         }
     }
     None
+}
+
+/// True if a syscall result `a0` asks to run the call again when no
+/// handler intervenes (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND).
+fn restartable(a0: u64) -> bool {
+    let r = a0 as i64;
+    [ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND]
+        .iter()
+        .any(|e| r == -(e.0 as i64))
 }
 
 /// Sets up the handler frame for `info` and updates the mask and

@@ -148,9 +148,14 @@ impl BlockCache {
     /// block itself. The interpreter's per-block entry point.
     #[inline(always)]
     pub fn enter(&mut self, pc: u64, mem: &mut AddressSpace) -> Result<&mut Block, BuildError> {
-        let idx = match self.lookup(pc) {
-            Some(idx) => idx,
-            None => self.build(pc, mem)?,
+        // The hit path tests the jump cache directly rather than through
+        // `lookup`'s `Option`: merging a `Some` from two paths costs a
+        // materialized flag and a compare per block in wasm.
+        let e = self.jump[jump_slot(pc)];
+        let idx = if e.pc == pc {
+            e.idx
+        } else {
+            self.enter_slow(pc, mem)?
         };
         debug_assert!((idx as usize) < self.blocks.len());
         // SAFETY: `idx` comes from the jump cache, the map or `build`. Slots
@@ -174,6 +179,17 @@ impl BlockCache {
             return Some(e.idx);
         }
         self.lookup_slow(pc)
+    }
+
+    /// The jump-cache miss path of [`enter`](Self::enter): the map, then
+    /// a build.
+    #[cold]
+    #[inline(never)]
+    fn enter_slow(&mut self, pc: u64, mem: &mut AddressSpace) -> Result<u32, BuildError> {
+        match self.lookup_slow(pc) {
+            Some(idx) => Ok(idx),
+            None => self.build(pc, mem),
+        }
     }
 
     #[inline(never)]

@@ -184,11 +184,15 @@ pub(crate) fn run_blocks(
     until: u64,
     mut clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
 ) -> Out {
+    let mut cur: *mut Block = match cache.enter(pc, mem) {
+        Ok(b) => b,
+        Err(e) => return Out::Build(pc, e),
+    };
     loop {
-        let block = match cache.enter(pc, mem) {
-            Ok(b) => b,
-            Err(e) => return Out::Build(pc, e),
-        };
+        // SAFETY: `cur` came from `cache.enter`, and nothing in this loop
+        // touches `cache` except the next `enter`, which replaces `cur`:
+        // no block is moved or dropped while `cur` points at it.
+        let block = unsafe { &mut *cur };
         block.count += 1;
         let block: &Block = &*block;
         // Block fields are read where needed rather than kept in locals: in
@@ -256,7 +260,14 @@ pub(crate) fn run_blocks(
                     }
                 };
             }
-            let imm = i.imm as i64 as u64;
+            // The immediate is read in the arms that use it, not before the
+            // dispatch: a value computed before the `br_table` stays live
+            // across every arm, and V8 spills it.
+            macro_rules! imm {
+                () => {
+                    (i.imm as i64 as u64)
+                };
+            }
             // First half `rd = $v`, then the branch in the next slot if
             // `$c(rd, x[branch.rs2])`.
             macro_rules! fused_br {
@@ -274,17 +285,17 @@ pub(crate) fn run_blocks(
             }
             match i.op {
                 XOp::Nop => {}
-                XOp::Li => set!(i.rd, imm),
-                XOp::Auipc => set!(i.rd, block.pc.wrapping_add(imm)),
+                XOp::Li => set!(i.rd, imm!()),
+                XOp::Auipc => set!(i.rd, block.pc.wrapping_add(imm!())),
                 // ---- jumps and branches (always last in their block) ----
-                XOp::J => break $blk end!().wrapping_add(imm),
+                XOp::J => break $blk end!().wrapping_add(imm!()),
                 XOp::Jal => {
                     set!(i.rd, end!());
                     break $blk taken(end!(), &i.imm);
                 }
-                XOp::Jr => break $blk x!(i.rs1).wrapping_add(imm) & !1,
+                XOp::Jr => break $blk x!(i.rs1).wrapping_add(imm!()) & !1,
                 XOp::Jalr => {
-                    let t = x!(i.rs1).wrapping_add(imm) & !1;
+                    let t = x!(i.rs1).wrapping_add(imm!()) & !1;
                     set!(i.rd, end!());
                     break $blk t;
                 }
@@ -303,31 +314,31 @@ pub(crate) fn run_blocks(
                 // ---- loads and stores ----
                 XOp::Lb => set!(
                     i.rd,
-                    try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm))) as i8 as i64 as u64
+                    try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm!()))) as i8 as i64 as u64
                 ),
                 XOp::Lh => set!(
                     i.rd,
-                    try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm))) as i16 as i64 as u64
+                    try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm!()))) as i16 as i64 as u64
                 ),
                 XOp::Lw => set!(
                     i.rd,
-                    sext32(try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm))))
+                    sext32(try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm!()))))
                 ),
-                XOp::Ld => set!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm)))),
-                XOp::Lbu => set!(i.rd, try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm)))),
-                XOp::Lhu => set!(i.rd, try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm)))),
-                XOp::Lwu => set!(i.rd, try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm)))),
-                XOp::Sb => try_mem!($p, mem.store_u8(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
-                XOp::Sh => try_mem!($p, mem.store_u16(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
-                XOp::Sw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
-                XOp::Sd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm), x!(i.rs2))),
+                XOp::Ld => set!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Lbu => set!(i.rd, try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Lhu => set!(i.rd, try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Lwu => set!(i.rd, try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Sb => try_mem!($p, mem.store_u8(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Sh => try_mem!($p, mem.store_u16(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Sw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Sd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
                 // ---- register-immediate ----
-                XOp::Addi => set!(i.rd, x!(i.rs1).wrapping_add(imm)),
-                XOp::Slti => set!(i.rd, ((x!(i.rs1) as i64) < imm as i64) as u64),
-                XOp::Sltiu => set!(i.rd, (x!(i.rs1) < imm) as u64),
-                XOp::Xori => set!(i.rd, x!(i.rs1) ^ imm),
-                XOp::Ori => set!(i.rd, x!(i.rs1) | imm),
-                XOp::Andi => set!(i.rd, x!(i.rs1) & imm),
+                XOp::Addi => set!(i.rd, x!(i.rs1).wrapping_add(imm!())),
+                XOp::Slti => set!(i.rd, ((x!(i.rs1) as i64) < imm!() as i64) as u64),
+                XOp::Sltiu => set!(i.rd, (x!(i.rs1) < imm!()) as u64),
+                XOp::Xori => set!(i.rd, x!(i.rs1) ^ imm!()),
+                XOp::Ori => set!(i.rd, x!(i.rs1) | imm!()),
+                XOp::Andi => set!(i.rd, x!(i.rs1) & imm!()),
                 // Shift amounts were masked by the lowering.
                 XOp::Slli => set!(i.rd, x!(i.rs1) << (i.imm & 63)),
                 XOp::Srli => set!(i.rd, x!(i.rs1) >> (i.imm & 63)),
@@ -344,7 +355,7 @@ pub(crate) fn run_blocks(
                 XOp::Or => set!(i.rd, x!(i.rs1) | x!(i.rs2)),
                 XOp::And => set!(i.rd, x!(i.rs1) & x!(i.rs2)),
                 // ---- 32-bit ----
-                XOp::Addiw => set!(i.rd, sext32(x!(i.rs1).wrapping_add(imm))),
+                XOp::Addiw => set!(i.rd, sext32(x!(i.rs1).wrapping_add(imm!()))),
                 XOp::Slliw => set!(i.rd, sext32(((x!(i.rs1) as u32) << (i.imm & 31)) as u64)),
                 XOp::Srliw => set!(i.rd, sext32(((x!(i.rs1) as u32) >> (i.imm & 31)) as u64)),
                 XOp::Sraiw => set!(i.rd, ((x!(i.rs1) as i32) >> (i.imm & 31)) as i64 as u64),
@@ -375,15 +386,15 @@ pub(crate) fn run_blocks(
                 XOp::Remuw => set!(i.rd, remuw(x!(i.rs1), x!(i.rs2))),
                 // ---- FP loads and stores (inline: as hot as integer ones in FP code) ----
                 XOp::Flw => {
-                    let v = try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm)));
+                    let v = try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm!())));
                     set_f!(i.rd, fp::box_s(v as u32));
                 }
-                XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm)))),
-                XOp::Fsw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm), f!(i.rs2))),
-                XOp::Fsd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm), f!(i.rs2))),
+                XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Fsw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
+                XOp::Fsd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
                 // ---- fused pairs: the second half is the next slot ----
                 XOp::AddiBnez => {
-                    let v = x!(i.rs1).wrapping_add(imm);
+                    let v = x!(i.rs1).wrapping_add(imm!());
                     set!(i.rd, v);
                     // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                     let b = unsafe { &*$p.add(1) };
@@ -394,10 +405,10 @@ pub(crate) fn run_blocks(
                 }
                 // An add/addi, then the branch in the next slot comparing
                 // the result with the branch's `rs2`.
-                XOp::AddiBne => fused_br!($blk, x!(i.rs1).wrapping_add(imm), |v, w| v != w),
-                XOp::AddiBlt => fused_br!($blk, x!(i.rs1).wrapping_add(imm), |v, w| (v as i64)
+                XOp::AddiBne => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |v, w| v != w),
+                XOp::AddiBlt => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |v, w| (v as i64)
                     < (w as i64)),
-                XOp::AddiBltu => fused_br!($blk, x!(i.rs1).wrapping_add(imm), |v, w| v < w),
+                XOp::AddiBltu => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |v, w| v < w),
                 XOp::AddBne => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |v, w| v != w),
                 XOp::AddBltu => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |v, w| v < w),
                 XOp::AddLbu => {
@@ -438,7 +449,7 @@ pub(crate) fn run_blocks(
         // (measured with interp_bench: 4 beats 2 and 8 both natively and in
         // wasm). No end-of-slice check: the last slot of every block leaves
         // the loop.
-        let n = block.n;
+
         pc = 'blk: {
             let mut p = block.code.as_ptr();
             loop {
@@ -452,12 +463,20 @@ pub(crate) fn run_blocks(
                 p = p.wrapping_add(1);
             }
         };
-        cpu.instret += n;
+        cpu.instret += block.n;
         if mem.code_writes_pending() {
             return Out::CodeWrites(pc);
         }
         if cpu.instret >= until {
             return Out::Budget(pc);
+        }
+        // A block that loops to itself (the inner loops of copies, scans
+        // and counters) is re-entered without a lookup.
+        if pc != block.pc {
+            cur = match cache.enter(pc, mem) {
+                Ok(b) => b,
+                Err(e) => return Out::Build(pc, e),
+            };
         }
     }
 }
@@ -469,5 +488,14 @@ pub(crate) fn run_blocks(
 fn stop(cpu: &mut Cpu, block: &Block, at: *const XInsn, why: Stop) -> Out {
     let idx = (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>();
     cpu.instret += idx as u64;
-    Out::Stop(pc_at(&block.insns, block.pc, idx), why)
+    // `ecall` and `fence.i` are last in their block: their pc is the block
+    // end minus their length, without walking the block.
+    let pc = match block.insns.get(idx) {
+        // (`n` equals the length when no end marker follows the last one.)
+        Some(i) if idx + 1 == block.insns.len() && block.n == idx as u64 + 1 => {
+            block.end.wrapping_sub(i.len as u64)
+        }
+        _ => pc_at(&block.insns, block.pc, idx),
+    };
+    Out::Stop(pc, why)
 }

@@ -143,7 +143,9 @@ impl Interp {
                 Out::Stop(at, stop) => {
                     cpu.pc = at;
                     // Leave no stale block behind for the runtime's next call.
-                    self.code_writes(mem);
+                    if mem.code_writes_pending() {
+                        self.code_writes(mem);
+                    }
                     match stop {
                         Stop::Ecall => {
                             cpu.instret += 1;

@@ -180,17 +180,46 @@ syscalls! {
   439, FACCESSAT2,         "faccessat2",         fs_path::faccessat2,        Full,    [Dir, S, X, X],     Dec;
 }
 
+/// Syscall numbers below this have a direct slot in [`INDEX`] (the
+/// generic table ends at 462 today; anything higher is ENOSYS anyway).
+const INDEX_LEN: usize = 512;
+
+/// `nr` -> position in [`TABLE`] + 1 (0: no row), built at compile time so
+/// that the per-syscall lookup is one load instead of a binary search.
+static INDEX: [u16; INDEX_LEN] = {
+    let mut index = [0u16; INDEX_LEN];
+    let mut i = 0;
+    while i < TABLE.len() {
+        let nr = TABLE[i].nr as usize;
+        assert!(nr < INDEX_LEN, "syscall number past INDEX_LEN");
+        index[nr] = i as u16 + 1;
+        i += 1;
+    }
+    index
+};
+
 /// The row for syscall `nr`, if it has one.
+#[inline]
 pub fn lookup(nr: u64) -> Option<&'static Syscall> {
-    TABLE
-        .binary_search_by_key(&nr, |s| s.nr)
-        .ok()
-        .map(|i| &TABLE[i])
+    match INDEX.get(nr as usize) {
+        Some(&k) if k != 0 => Some(&TABLE[k as usize - 1]),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_finds_every_row_and_nothing_else() {
+        for s in TABLE {
+            assert_eq!(lookup(s.nr).map(|r| r.name), Some(s.name));
+        }
+        let rows = (0..1024).filter(|&nr| lookup(nr).is_some()).count();
+        assert_eq!(rows, TABLE.len());
+        assert!(lookup(u64::MAX).is_none());
+    }
 
     #[test]
     fn sorted_unique_and_sane() {

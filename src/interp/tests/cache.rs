@@ -78,3 +78,36 @@ fn code_written_between_runs_is_seen_and_slots_are_reused() {
     assert_eq!(s.blocks_built, 50);
     assert_eq!(s.invalidations, 49);
 }
+
+#[test]
+fn a_self_looping_block_is_counted_and_budgeted_exactly() {
+    // One block looping to itself 1000 times: re-entered without a lookup,
+    // yet every run is counted and the budget stops it at a block boundary.
+    let mut vm = Vm::new(&Code::new().w(&[addi(5, 5, 1), addi(6, 6, 2), bne(5, 7, -8), ECALL]));
+    vm.cpu.x[7] = 1000;
+    assert_eq!(vm.run(301), Exit::Budget);
+    // 101 runs of 3 instructions: the budget is checked after each block.
+    assert_eq!(vm.cpu.instret, 303);
+    assert_eq!((vm.x(5), vm.x(6), vm.cpu.pc), (101, 202, CODE));
+    vm.run_ecall();
+    assert_eq!((vm.x(5), vm.x(6)), (1000, 2000));
+    assert_eq!(vm.interp.cache().get(CODE).unwrap().count, 1000);
+    assert_eq!(vm.interp.stats().lookup_misses, 2);
+}
+
+#[test]
+fn a_self_looping_block_that_rewrites_itself_runs_the_new_code() {
+    // loop: addi x5, x5, 1; sw x7, 0(x6); blt x5, x8, loop; ecall
+    // The first store replaces the `addi` with `addi x5, x5, 10`: the next
+    // iteration must run the new instruction, not the cached block.
+    let mut vm = Vm::with_perms(
+        &Code::new().w(&[addi(5, 5, 1), sw(7, 6, 0), blt(5, 8, -8), ECALL]),
+        Perms::RWX,
+    );
+    vm.cpu.x[6] = CODE;
+    vm.cpu.x[7] = addi(5, 5, 10) as u64;
+    vm.cpu.x[8] = 30;
+    vm.run_ecall();
+    assert_eq!(vm.x(5), 31, "1, then 11, 21, 31 with the rewritten addi");
+    assert_eq!(vm.cpu.instret, 4 * 3 + 1, "four iterations and the ecall");
+}
