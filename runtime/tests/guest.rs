@@ -541,3 +541,81 @@ fn pseudo_terminals() {
     );
     assert!(text.contains("winched: 30x100"), "{text}");
 }
+
+/// Runs `vm` until it ends or waits for host input; the clock jumps over
+/// timed waits.
+fn run_until_input(vm: &mut Vm, host: &mut CaptureHost) -> Option<RunState> {
+    loop {
+        match vm.run(host, 1 << 22) {
+            RunState::Running => {}
+            RunState::Idle { until: Some(u) } => host.clock_ns = host.clock_ns.max(u),
+            RunState::Idle { until: None } => return None,
+            s => return Some(s),
+        }
+    }
+}
+
+#[test]
+fn console_line_discipline_echo_and_signals() {
+    let prog = build("cat", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 24,
+            cols: 80,
+            fds: [true, true, true],
+        }),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"cat".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        None,
+        "cat waits for a line"
+    );
+    assert!(host.stdout.is_empty());
+    // Typed with a typo: the echo shows the erase, cat gets the edited line.
+    assert!(vm.console_input(&mut host, b"helo\x7flo\r"));
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "helo\u{8} \u{8}lo\r\nhello\r\n"
+    );
+    // A partial line is not readable; ^C interrupts cat (SIGINT), echoed.
+    host.stdout.clear();
+    vm.console_input(&mut host, b"part");
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    vm.console_input(&mut host, b"\x03");
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Killed(2))
+    );
+    assert_eq!(host.stdout, b"part^C");
+}
+
+#[test]
+fn console_eof_ends_cat() {
+    let prog = build("cat", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 0,
+            cols: 0,
+            fds: [true, true, false],
+        }),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"cat".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    vm.console_input(&mut host, b"x\x04\x04");
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Exited(0))
+    );
+    assert_eq!(
+        host.stdout, b"xx",
+        "^D sends the partial line, then end of file"
+    );
+}
