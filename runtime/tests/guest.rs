@@ -540,6 +540,8 @@ fn pseudo_terminals() {
         "{text}"
     );
     assert!(text.contains("winched: 30x100"), "{text}");
+    assert!(text.contains("hangup: signaled=1 sig=1\n"), "{text}");
+    assert!(text.contains("hangup ignored: exit=11\n"), "{text}");
 }
 
 /// Runs `vm` until it ends or waits for host input; the clock jumps over

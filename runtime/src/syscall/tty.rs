@@ -247,30 +247,45 @@ pub fn read(
         return would_block(ctx, f, Errno::EAGAIN);
     }
     check_change(ctx, tty, SIGTTIN)?;
+    let tid = ctx.thread.tid;
     let mut t = tty.borrow_mut();
+    // A read that was waiting when the master went away fails with EIO
+    // (Linux's TTY_OTHER_CLOSED); later ones see end of file.
+    let was_waiting = match t.readers.iter().position(|&r| r == tid) {
+        Some(i) => {
+            t.readers.swap_remove(i);
+            true
+        }
+        None => false,
+    };
+    let hung_up = || if was_waiting { Err(Errno::EIO) } else { Ok(0) };
     let term = t.termios;
-    if term.canon() {
+    let deadline = if term.canon() {
         if let Some(n) = t.ldisc.read(&term, buf) {
             return Ok(n);
         }
         if t.hung_up {
-            return Ok(0);
+            return hung_up();
         }
-        drop(t);
-        return would_block(ctx, f, Errno::EAGAIN);
-    }
-    let (vmin, vtime) = (term.cc(cc::VMIN) as usize, term.cc(cc::VTIME) as u64);
-    let avail = t.ldisc.available(&term);
-    let enough = avail >= vmin.max(1).min(buf.len()) || (vtime > 0 && avail > 0);
-    if enough || (vmin == 0 && vtime == 0) || t.hung_up {
-        return Ok(t.ldisc.read(&term, buf).unwrap_or(0));
-    }
-    drop(t);
+        None
+    } else {
+        let (vmin, vtime) = (term.cc(cc::VMIN) as usize, term.cc(cc::VTIME) as u64);
+        let avail = t.ldisc.available(&term);
+        let enough = avail >= vmin.max(1).min(buf.len()) || (vtime > 0 && avail > 0);
+        if enough || (vmin == 0 && vtime == 0) {
+            return Ok(t.ldisc.read(&term, buf).unwrap_or(0));
+        }
+        if t.hung_up {
+            return hung_up();
+        }
+        (vtime > 0 && vmin == 0).then(|| vtime * 100_000_000)
+    };
     if f.flags() & O_NONBLOCK != 0 {
         return Err(Errno::EAGAIN);
     }
-    let deadline = (vtime > 0 && vmin == 0)
-        .then(|| ctx.host.monotonic_ns().saturating_add(vtime * 100_000_000));
+    t.readers.push(tid);
+    drop(t);
+    let deadline = deadline.map(|d| ctx.host.monotonic_ns().saturating_add(d));
     crate::sched::block(ctx, crate::sched::Wait::Io { deadline });
     Err(Errno::EAGAIN)
 }

@@ -188,10 +188,14 @@ impl FileSystem for PtsFs {
                 End::Master(_) => {
                     t.masters = t.masters.saturating_sub(1);
                     let last = t.masters == 0 && !t.console && !t.hung_up;
+                    let session = t.session;
                     if last {
+                        // Hung up: the slave is nobody's terminal any more.
                         t.hung_up = true;
+                        t.session = 0;
+                        t.fg_pgrp = 0;
                     }
-                    (t.index, last.then_some(t.session))
+                    (t.index, last.then_some(session))
                 }
                 End::Slave(_) => {
                     t.slaves = t.slaves.saturating_sub(1);

@@ -101,6 +101,8 @@ pub struct Tty {
     pub uid: u32,
     /// Permission bits of the slave inode.
     pub mode: u32,
+    /// Threads parked reading the slave (a hangup fails their read with EIO).
+    pub readers: Vec<i32>,
 }
 
 impl Tty {
@@ -123,6 +125,7 @@ impl Tty {
             hung_up: false,
             uid,
             mode: 0o620,
+            readers: Vec::new(),
         }
     }
 
@@ -197,10 +200,11 @@ pub fn signal_group(k: &mut Kernel, pgrp: i32, sig: i32) {
     }
 }
 
-/// Performs the queued [`Event`]s of `pts`, and the hangup of terminals
-/// whose session leader is gone (Linux's `disassociate_ctty`: SIGHUP and
-/// SIGCONT to the foreground group, and the terminal belongs to no session
-/// any more). Call with every process in the tables, then settle the kernel.
+/// Performs the queued [`Event`]s of `pts`, and detaches terminals whose
+/// session leader is gone (Linux's `disassociate_ctty` at exit: the terminal
+/// belongs to no session any more; the console's foreground group gets
+/// SIGHUP, a pty's gets nothing, as Linux spares pty slaves). Call with
+/// every process in the tables, then settle the kernel.
 pub fn settle(k: &mut Kernel, pts: &devpts::PtsFs) {
     for ev in pts.take_events() {
         match ev {
@@ -214,9 +218,9 @@ pub fn settle(k: &mut Kernel, pts: &devpts::PtsFs) {
         }
     }
     for tty in pts.all() {
-        let (session, fg) = {
+        let (session, fg, console) = {
             let t = tty.borrow();
-            (t.session, t.fg_pgrp)
+            (t.session, t.fg_pgrp, t.console)
         };
         if session == 0 || k.procs.get(&session).is_some_and(|p| p.sid == session) {
             continue;
@@ -226,7 +230,8 @@ pub fn settle(k: &mut Kernel, pts: &devpts::PtsFs) {
             t.session = 0;
             t.fg_pgrp = 0;
         }
-        signal_group(k, fg, SIGHUP);
-        signal_group(k, fg, SIGCONT);
+        if console {
+            signal_group(k, fg, SIGHUP);
+        }
     }
 }

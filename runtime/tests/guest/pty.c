@@ -2,7 +2,8 @@
 // discipline (canonical mode, echo, erase, EOF, raw mode with VMIN/VTIME),
 // poll readiness, forkpty with a child that reads a line, window size and
 // SIGWINCH, ^C as SIGINT to the child, /dev/tty, and EIO on the master once
-// the slave is gone. The output never names a pty number (the host's differ).
+// the slave is gone, hangup when the master closes. The output never names
+// a pty number (the host's differ).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -204,6 +205,39 @@ int main(void) {
         if (n <= 0) break;
     }
     printf("master after slave close: %d %s\n", n, n < 0 ? strerror(errno) : "");
+
+    // Hangup: closing the master sends SIGHUP to the session leader; one
+    // that ignores it reads end of file and gets EIO for writes.
+    pid = forkpty(&fm, NULL, NULL, NULL);
+    if (pid == 0) {
+        printf("x\n");
+        fflush(stdout);
+        char ch;
+        if (read(0, &ch, 1) >= 0) _exit(3);
+        _exit(4);
+    }
+    read_until(fm, buf, sizeof buf, "x\r\n");
+    close(fm);
+    waitpid(pid, &status, 0);
+    printf("hangup: signaled=%d sig=%d\n", WIFSIGNALED(status),
+           WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+    pid = forkpty(&fm, NULL, NULL, NULL);
+    if (pid == 0) {
+        signal(SIGHUP, SIG_IGN);
+        printf("y\n");
+        fflush(stdout);
+        char ch;
+        // (EIO if the read was already waiting, else end of file: racy on Linux.)
+        ssize_t r = read(0, &ch, 1);
+        int re = errno;
+        ssize_t w = write(1, "z", 1);
+        int e = errno;
+        _exit((r == 0 || (r < 0 && re == EIO) ? 10 : 0) + (w < 0 && e == EIO ? 1 : 0));
+    }
+    read_until(fm, buf, sizeof buf, "y\r\n");
+    close(fm);
+    waitpid(pid, &status, 0);
+    printf("hangup ignored: exit=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 
     // Without a controlling terminal /dev/tty is ENXIO.
     pid = fork();
