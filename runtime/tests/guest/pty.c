@@ -1,7 +1,8 @@
 // Pseudo-terminals: posix_openpt/grantpt/unlockpt/ptsname, the line
 // discipline (canonical mode, echo, erase, EOF, raw mode with VMIN/VTIME),
-// poll readiness, forkpty with a child that reads a line, window size and
-// SIGWINCH, ^C as SIGINT to the child, /dev/tty, and EIO on the master once
+// poll readiness, tcflush/tcdrain, TIOCGPTPEER, forkpty with a child that
+// reads a line, window size and SIGWINCH, SIGTTIN for a background reader,
+// ^C as SIGINT to the child, /dev/tty, and EIO on the master once
 // the slave is gone, hangup when the master closes. The output never names
 // a pty number (the host's differ).
 #define _GNU_SOURCE
@@ -96,7 +97,22 @@ static void child(void) {
     fflush(stdout);
     while (!winched) sigsuspend(&old);
     ioctl(t, TIOCGWINSZ, &w);
-    printf("winched: %dx%d\nwait intr\n", w.ws_row, w.ws_col);
+    printf("winched: %dx%d\n", w.ws_row, w.ws_col);
+    // A background group reading its terminal is stopped by SIGTTIN.
+    fflush(stdout);
+    pid_t g = fork();
+    if (g == 0) {
+        setpgid(0, 0);
+        char ch;
+        if (read(0, &ch, 1) < 0) _exit(8);
+        _exit(7);
+    }
+    int st;
+    waitpid(g, &st, WUNTRACED);
+    printf("bg read: stopped=%d sig=%d\n", WIFSTOPPED(st), WIFSTOPPED(st) ? WSTOPSIG(st) : -1);
+    kill(g, SIGKILL);
+    waitpid(g, &st, 0);
+    printf("wait intr\n");
     fflush(stdout);
     for (;;) pause();
 }
@@ -172,6 +188,17 @@ int main(void) {
     struct winsize got = {0};
     ioctl(s, TIOCGWINSZ, &got);
     printf("winsize %dx%d\n", got.ws_row, got.ws_col);
+    // tcflush drops pending input; tcdrain has nothing to wait for.
+    put(m, "dropped\n");
+    p.revents = 0;
+    poll(&p, 1, 2000);
+    printf("tcflush=%d tcdrain=%d\n", tcflush(s, TCIFLUSH), tcdrain(s));
+    printf("poll after flush: %d\n", poll(&p, 1, 0));
+    // TIOCGPTPEER opens the slave from the master.
+    int peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    put(m, "peer\n");
+    expect(peer, "peer read", 5);
+    close(peer);
     close(s);
     close(m);
 
