@@ -541,7 +541,7 @@ fn pseudo_terminals() {
     );
     assert!(text.contains("winched: 30x100"), "{text}");
     assert!(text.contains("hangup: signaled=1 sig=1\n"), "{text}");
-    assert!(text.contains("bg read: stopped=1 sig=21\r\n"), "{text}");
+    assert!(text.contains("bg read: stopped=1 sig=21\\r\\n"), "{text}");
     assert!(text.contains("peer read: \"peer\\n\"\n"), "{text}");
     assert!(text.contains("hangup ignored: exit=11\n"), "{text}");
 }
