@@ -80,12 +80,13 @@ NANOVM_NATIVE := $(CURDIR)/target/release/nanovm run
 NANOVM_WASM := $(NODE) $(CURDIR)/js/bin/nanovm.mjs run
 # Dynamic binaries are host paths: the image's libraries go on the default root at /lib.
 NANOVM_NATIVE_DYN := $(NANOVM_NATIVE) --mount $(CURDIR)/build/image/usr/lib:/lib:ro
+NANOVM_WASM_DYN := $(NANOVM_WASM) --mount $(CURDIR)/build/image/usr/lib:/lib:ro
 
 test-suites: image-test
 	tests/linux/run.sh
 	tests/linux/run.sh --emu "$(NANOVM_NATIVE) --" --dynamic-emu "$(NANOVM_NATIVE_DYN) --" $(LINUX_PASSING)
 	NANOVM_IMAGE=build/image $(CARGO) test -p nanovm-runtime --test cli dynamic_glibc
-	tests/linux/run.sh --emu "$(NANOVM_WASM) --" --no-dynamic $(LINUX_PASSING)
+	tests/linux/run.sh --emu "$(NANOVM_WASM) --" --dynamic-emu "$(NANOVM_WASM_DYN) --" $(LINUX_PASSING)
 	tests/busybox/selftest.sh
 	tests/busybox/run.sh -j 2 --expect tests/busybox/qemu-guest.sh --actual tests/busybox/qemu-guest.sh
 	tests/busybox/run.sh -j 2 --expect tests/busybox/qemu-guest.sh \
