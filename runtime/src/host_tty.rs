@@ -109,8 +109,9 @@ impl Console {
         let mut raw = t;
         // SAFETY: cfmakeraw edits the struct in place.
         unsafe { libc::cfmakeraw(&mut raw) };
-        // Keep output post-processing as the host had it: the guest's line
-        // discipline already turned its NLs into CR NL.
+        // No output post-processing either: the guest's line discipline
+        // already turned its NLs into CR NL, and full-screen programs need
+        // their bytes unchanged.
         raw.c_oflag = t.c_oflag & !libc::OPOST;
         // SAFETY: fd 0 and a valid termios.
         unsafe { libc::tcsetattr(0, libc::TCSANOW, &raw) };

@@ -123,6 +123,11 @@ impl PtsFs {
             .cloned()
     }
 
+    /// Whether some terminal is a session's controlling terminal.
+    pub fn any_session(&self) -> bool {
+        self.ttys.borrow().values().any(|t| t.borrow().session != 0)
+    }
+
     /// Queues `ev` for [`super::settle`].
     pub fn push_event(&self, ev: Event) {
         self.events.borrow_mut().push(ev);

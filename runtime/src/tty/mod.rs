@@ -217,6 +217,9 @@ pub fn settle(k: &mut Kernel, pts: &devpts::PtsFs) {
             }
         }
     }
+    if !pts.any_session() {
+        return;
+    }
     for tty in pts.all() {
         let (session, fg, console) = {
             let t = tty.borrow();
