@@ -380,3 +380,81 @@ impl FileSystem for PtsFs {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fs() -> Rc<PtsFs> {
+        Rc::new(PtsFs::new(1000, Rc::new(Cell::new(Timespec::default()))))
+    }
+
+    fn names(fs: &PtsFs) -> Vec<String> {
+        let mut v = Vec::new();
+        fs.readdir(1, 0, &mut |e| {
+            v.push(String::from_utf8_lossy(e.name).into_owned());
+            true
+        })
+        .unwrap();
+        v
+    }
+
+    #[test]
+    fn slaves_are_listed_while_their_master_is_open() {
+        let fs = fs();
+        assert_eq!(names(&fs), [".", "..", "ptmx"]);
+        assert_eq!(fs.lookup(1, b"ptmx"), Ok(PTMX));
+        let st = fs.getattr(PTMX).unwrap();
+        assert_eq!(st.rdev, makedev(5, 2));
+        let t0 = fs.allocate().unwrap();
+        fs.grab(MASTER);
+        let t1 = fs.allocate().unwrap();
+        fs.grab(MASTER | 1);
+        assert_eq!((t0.borrow().index, t1.borrow().index), (0, 1));
+        assert_eq!(names(&fs), [".", "..", "ptmx", "0", "1"]);
+        assert_eq!(fs.lookup(1, b"1"), Ok(SLAVE0 + 1));
+        assert_eq!(fs.lookup(1, b"01"), Err(Errno::ENOENT));
+        assert_eq!(fs.lookup(1, b"7"), Err(Errno::ENOENT));
+        let st = fs.getattr(SLAVE0 + 1).unwrap();
+        assert_eq!(
+            (st.rdev, st.mode, st.uid, st.gid),
+            (makedev(136, 1), mode::S_IFCHR | 0o620, 1000, 5)
+        );
+        // Locked until TIOCSPTLCK clears it.
+        assert_eq!(fs.open(SLAVE0, 2), Err(Errno::EIO));
+        t0.borrow_mut().locked = false;
+        assert_eq!(fs.open(SLAVE0, 2), Ok(()));
+        fs.grab(SLAVE0);
+        // The master of 0 closes: its session leader is told, the name goes,
+        // the open slave keeps the terminal (hung up) until it closes too.
+        t0.borrow_mut().session = 42;
+        fs.put(MASTER);
+        assert_eq!(fs.take_events(), [Event::Hangup { session: 42 }]);
+        assert!(t0.borrow().hung_up && t0.borrow().session == 0);
+        assert_eq!(names(&fs), [".", "..", "ptmx", "1"]);
+        assert_eq!(fs.lookup(1, b"0"), Err(Errno::ENOENT));
+        assert!(fs.get(0).is_some());
+        assert_eq!(fs.open(SLAVE0, 2), Err(Errno::EIO));
+        fs.put(SLAVE0);
+        assert!(fs.get(0).is_none(), "number 0 is free again");
+        assert_eq!(fs.allocate().unwrap().borrow().index, 0);
+    }
+
+    #[test]
+    fn the_tree_is_fixed() {
+        let fs = fs();
+        let node = NewNode {
+            mode: mode::S_IFREG | 0o644,
+            uid: 0,
+            gid: 0,
+            rdev: 0,
+        };
+        assert_eq!(fs.create(1, b"x", &node), Err(Errno::EPERM));
+        assert_eq!(fs.unlink(1, b"ptmx"), Err(Errno::EPERM));
+        assert_eq!(fs.lookup(PTMX, b"x"), Err(Errno::ENOTDIR));
+        assert_eq!(fs.statfs().unwrap().fs_type, DEVPTS_MAGIC);
+        assert_eq!(end(MASTER | 3), Some(End::Master(3)));
+        assert_eq!(end(SLAVE0 + 3), Some(End::Slave(3)));
+        assert_eq!(end(PTMX), None);
+    }
+}
