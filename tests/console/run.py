@@ -10,7 +10,7 @@ the pty as its controlling terminal, like a terminal emulator does) and types at
 - shell: an interactive `busybox sh`: `echo hi`; `tty` names /dev/pts/0; a host window resize
   reaches the shell (SIGWINCH: its line editor redraws) and `stty size`; `sleep 100` interrupted
   by Ctrl-C (the shell survives); Ctrl-Z stops a job and `fg` resumes it; the shell's line
-  editing; Ctrl-D at the prompt exits with 0.
+  editing; `vi` (raw mode, full screen) writes a file; Ctrl-D at the prompt exits with 0.
 - killed: `cat` as the only program, killed by a Ctrl-\\ (SIGQUIT): status 131.
 - sigterm: the emulator itself gets SIGTERM from outside while the guest waits for input.
 
@@ -107,7 +107,7 @@ class Session:
 
 
 def shell(emu, root):
-    s = Session(emu + ["--env", "PS1=P> ", "--root", root, "--", "/bin/sh"])
+    s = Session(emu + ["--env", "PS1=P> ", "--env", "TERM=xterm", "--root", root, "--", "/bin/sh"])
     s.expect(PROMPT)
     s.type(b"echo hi\r")
     got = s.expect(PROMPT)
@@ -154,6 +154,18 @@ def shell(emu, root):
     s.type(b"echo edx\x7fited\r")
     s.expect(b"\r\nedited\r\n")
     s.expect(PROMPT)
+    # A full-screen program in raw mode: BusyBox vi writes a file.
+    s.type(b"vi /tmp/x\r")
+    s.expect(b"~")
+    time.sleep(0.3)
+    s.type(b"ihello vi\x1b")
+    time.sleep(0.3)
+    s.type(b":wq\r")
+    s.expect(PROMPT)
+    s.type(b"cat /tmp/x\r")
+    got = s.expect(PROMPT)
+    if b"\r\nhello vi\r\n" not in got:
+        raise Failure(f"vi: {got!r}")
     # Ctrl-D at the prompt: the shell exits with 0.
     s.type(b"\x04")
     status = s.finish()
