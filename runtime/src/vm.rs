@@ -581,7 +581,7 @@ impl Vm {
             // Others made progress (a pipe may have changed): parked reads
             // and writes try again. (No per-object wait queues yet.)
             for t in self.k.threads.values_mut() {
-                if matches!(t.wait, Some(Wait::Io { .. })) {
+                if matches!(t.wait, Some(Wait::Io { .. } | Wait::IoRetry { .. })) {
                     restart(t);
                 }
             }
@@ -721,7 +721,7 @@ impl Vm {
         }
         self.k.settle();
         for t in self.k.threads.values_mut() {
-            if matches!(t.wait, Some(Wait::Io { .. })) {
+            if matches!(t.wait, Some(Wait::Io { .. } | Wait::IoRetry { .. })) {
                 restart(t);
             }
         }

@@ -11,10 +11,10 @@
 //! [`Wait::Io`](crate::sched::Wait::Io) and runs again after any progress
 //! elsewhere (another syscall completing), or when host input arrives for
 //! the console ([`console_input`]), like pipes (see
-//! [`super::fs::would_block`]). VTIME's timeout is the wait's deadline, at
-//! which the read completes with 0, as Linux's does with no byte. With
-//! VMIN > 0 and VTIME > 0 a read returns as soon as one byte is there
-//! rather than timing the gaps between bytes (a simplification).
+//! [`super::fs::would_block`]). With VMIN = 0, VTIME's timeout is the wait's
+//! deadline, at which the read completes with 0, as Linux's does with no
+//! byte; with VMIN > 0 it times the gap since the last byte (the wait's
+//! deadline re-runs the read, which then returns what came).
 
 use super::fs::would_block;
 use super::fs_fd::install;
@@ -22,6 +22,7 @@ use super::Ctx;
 use crate::fsctx::FsCtx;
 use crate::host::Host;
 use crate::kernel::Kernel;
+use crate::sched::Wait;
 use crate::signal::{self, SigInfo, ERESTARTSYS};
 use crate::tty::devpts::{self, End, PtsFs, MASTER, PTMX, SLAVE0};
 use crate::tty::termios::{cc, lflag};
@@ -260,33 +261,47 @@ pub fn read(
     };
     let hung_up = || if was_waiting { Err(Errno::EIO) } else { Ok(0) };
     let term = t.termios;
-    let deadline = if term.canon() {
+    let wait = if term.canon() {
         if let Some(n) = t.ldisc.read(&term, buf) {
             return Ok(n);
         }
         if t.hung_up {
             return hung_up();
         }
-        None
+        Wait::Io { deadline: None }
     } else {
         let (vmin, vtime) = (term.cc(cc::VMIN) as usize, term.cc(cc::VTIME) as u64);
+        let vtime_ns = vtime * 100_000_000;
         let avail = t.ldisc.available(&term);
-        let enough = avail >= vmin.max(1).min(buf.len()) || (vtime > 0 && avail > 0);
-        if enough || (vmin == 0 && vtime == 0) {
+        let now = ctx.host.monotonic_ns();
+        // VMIN > 0 and VTIME > 0: once a byte is there, VTIME is the most
+        // time allowed between bytes.
+        let gap_over = vmin > 0 && vtime > 0 && avail > 0 && now >= t.last_input_ns + vtime_ns;
+        let enough = avail >= vmin.max(1).min(buf.len()) || (vmin == 0 && avail > 0);
+        if enough || gap_over || (vmin == 0 && vtime == 0) {
             return Ok(t.ldisc.read(&term, buf).unwrap_or(0));
         }
         if t.hung_up {
             return hung_up();
         }
-        (vtime > 0 && vmin == 0).then(|| vtime * 100_000_000)
+        match (vmin, vtime) {
+            // VTIME alone: a byte, or 0 at the deadline.
+            (0, _) => Wait::Io {
+                deadline: Some(now.saturating_add(vtime_ns)),
+            },
+            (_, 0) => Wait::Io { deadline: None },
+            _ if avail > 0 => Wait::IoRetry {
+                deadline: t.last_input_ns.saturating_add(vtime_ns),
+            },
+            _ => Wait::Io { deadline: None },
+        }
     };
     if f.flags() & O_NONBLOCK != 0 {
         return Err(Errno::EAGAIN);
     }
     t.readers.push(tid);
     drop(t);
-    let deadline = deadline.map(|d| ctx.host.monotonic_ns().saturating_add(d));
-    crate::sched::block(ctx, crate::sched::Wait::Io { deadline });
+    crate::sched::block(ctx, wait);
     Err(Errno::EAGAIN)
 }
 
@@ -304,9 +319,10 @@ pub fn write(
         return Err(Errno::EBADF);
     }
     if let End::Master(_) = end {
+        let now = ctx.host.monotonic_ns();
         let (n, fx, fg) = {
             let mut t = tty.borrow_mut();
-            let (n, fx) = t.input(data);
+            let (n, fx) = t.input(data, now);
             (n, fx, t.fg_pgrp)
         };
         let pts = ctx.proc.fs.kernel.pts().clone();
@@ -411,9 +427,10 @@ pub fn console_input(k: &mut Kernel, pts: &PtsFs, host: &mut dyn Host, data: &[u
     let Some(tty) = pts.all().into_iter().find(|t| t.borrow().console) else {
         return false;
     };
+    let now = host.monotonic_ns();
     let (fx, fg) = {
         let mut t = tty.borrow_mut();
-        let (_, fx) = t.input(data);
+        let (_, fx) = t.input(data, now);
         (fx, t.fg_pgrp)
     };
     if !fx.echo.is_empty() {

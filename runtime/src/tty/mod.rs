@@ -103,6 +103,8 @@ pub struct Tty {
     pub mode: u32,
     /// Threads parked reading the slave (a hangup fails their read with EIO).
     pub readers: Vec<i32>,
+    /// Host monotonic time of the last input byte (VTIME's gap timer).
+    pub last_input_ns: u64,
 }
 
 impl Tty {
@@ -126,16 +128,21 @@ impl Tty {
             uid,
             mode: 0o620,
             readers: Vec::new(),
+            last_input_ns: 0,
         }
     }
 
     /// Feeds input (master writes, host keystrokes) to the line discipline:
     /// returns how many bytes were taken and what it produced. A pty's echo
     /// joins its output queue (the console's caller writes it to the host).
-    pub fn input(&mut self, data: &[u8]) -> (usize, Effects) {
+    /// `now` is the host's monotonic time.
+    pub fn input(&mut self, data: &[u8], now: u64) -> (usize, Effects) {
         let mut fx = Effects::default();
         let t = self.termios;
         let n = self.ldisc.input(&t, data, &mut fx);
+        if n > 0 {
+            self.last_input_ns = now;
+        }
         if !self.console {
             self.output.extend(fx.echo.drain(..));
         }

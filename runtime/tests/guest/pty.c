@@ -178,6 +178,16 @@ int main(void) {
     raw.c_cc[VTIME] = 2;
     tcsetattr(s, TCSANOW, &raw);
     printf("VMIN=0 VTIME=2 read: %zd\n", read(s, &c, 1));
+    // VMIN=5 VTIME=1: two bytes, then a 0.1 s gap ends the read.
+    raw.c_cc[VMIN] = 5;
+    raw.c_cc[VTIME] = 1;
+    tcsetattr(s, TCSANOW, &raw);
+    put(m, "ab");
+    char b5[16];
+    printf("VMIN=5 VTIME=1 read: %zd\n", read(s, b5, sizeof b5));
+    put(m, "cdefgh");
+    usleep(100000);
+    printf("VMIN=5 VTIME=1 read with more: %zd\n", read(s, b5, sizeof b5));
     tcsetattr(s, TCSAFLUSH, &tio);
     // Output processing: NL becomes CR NL.
     put(s, "out\n");
