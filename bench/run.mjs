@@ -3,12 +3,13 @@
 // (the product), NanoVM's native build (to show what wasm costs), qemu-riscv64 and the same C
 // program built for the host, all in one run, and prints a Markdown table of medians.
 //
-// Usage: node bench/run.mjs [--runs N] [--only NAME[,NAME]] [--no-personality] [--out FILE]
+// Usage: node bench/run.mjs [--runs N] [--only NAME[,NAME]] [--no-personality] [--no-busybox]
+//                           [--out FILE]
 // MIPS = guest instructions retired (from `--stats`) / wall-clock seconds of the whole command
 // (process start, wasm instantiation and guest run), so the figure is what a user waits for.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,11 +19,11 @@ const outDir = join(root, 'build', 'bench');
 const PROGRAMS = ['sieve', 'sha256', 'fpkernel'];
 
 function usage(msg) {
-  process.stderr.write(`bench: ${msg}\nusage: node bench/run.mjs [--runs N] [--only a,b] [--no-personality] [--out FILE]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: node bench/run.mjs [--runs N] [--only a,b] [--no-personality] [--no-busybox] [--out FILE]\n`);
   process.exit(2);
 }
 
-const opts = { runs: 5, only: PROGRAMS, out: null, personality: true };
+const opts = { runs: 5, only: PROGRAMS, out: null, personality: true, busybox: true };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -34,6 +35,8 @@ for (let i = 0; i < argv.length; i++) {
     opts.only = val().split(',');
     for (const p of opts.only) if (!PROGRAMS.includes(p)) usage(`unknown program ${p}`);
   } else if (a === '--out') opts.out = val();
+  else if (a === '--no-personality') opts.personality = false;
+  else if (a === '--no-busybox') opts.busybox = false;
   else usage(`unknown option ${a}`);
 }
 
@@ -151,6 +154,38 @@ if (opts.personality) {
   }
 }
 
+// The BusyBox scenario suite as a workload (tests/busybox, `make image` needed): each scenario's
+// wall time under qemu-riscv64 (the suite's namespace wrapper, tests/busybox/qemu-guest.sh) and
+// under NanoVM, from the suite runner's own runs (`--times`), which also checks the outputs.
+// The qemu side includes its per-run namespace and overlay set-up (tens of milliseconds).
+const busybox = [];
+if (opts.busybox && existsSync(join(root, 'build', 'image', 'bin', 'busybox'))) {
+  const suite = join(root, 'tests', 'busybox', 'run.sh');
+  const qemu = join(root, 'tests', 'busybox', 'qemu-guest.sh');
+  const image = join(root, 'build', 'image');
+  const times = {};
+  for (let i = 0; i < opts.runs; i++) {
+    for (const [k, prefix] of [
+      ['wasm', `node ${nanovmJs} run --root ${image} --`],
+      ['native', `${nanovmNative} run --root ${image} --`],
+    ]) {
+      const file = join(outDir, `busybox-times-${k}.txt`);
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(file, '');
+      run(suite, ['-j', '1', '--times', file, '--expect', qemu, '--actual', prefix]);
+      for (const line of readFileSync(file, 'utf8').trim().split('\n')) {
+        const [name, side, secs] = line.split(' ');
+        const who = side === 'expect' ? 'qemu' : k;
+        ((times[name] ??= {})[who] ??= []).push(Number(secs));
+      }
+    }
+  }
+  for (const [name, t] of Object.entries(times)) {
+    busybox.push({ name, ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) });
+  }
+  process.stderr.write(`busybox scenarios: ${busybox.length}\n`);
+}
+
 const wasmSize = (() => {
   const p = join(root, 'js', 'pkg', 'nanovm_bg.wasm');
   return existsSync(p) ? statSync(p).size : NaN;
@@ -173,6 +208,16 @@ if (personality.length) {
     '| personality (per op) | NanoVM wasm | NanoVM native | qemu-user | host | wasm / qemu |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...personality.map((r) => `| ${r.op} | ${fmt(r.wasm)} | ${fmt(r.native)} | ${fmt(r.qemu)} | ${fmt(r.host)} | ${f2(r.wasm / r.qemu)}x |`),
+  );
+}
+if (busybox.length) {
+  const sum = (k) => busybox.reduce((a, r) => a + r[k], 0);
+  lines.push(
+    '',
+    '| BusyBox scenario (wall s) | NanoVM wasm | NanoVM native | qemu-user | wasm / qemu | native / qemu |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...busybox.map((r) => `| ${r.name} | ${r.wasm.toFixed(2)} | ${r.native.toFixed(2)} | ${r.qemu.toFixed(2)} | ${f2(r.wasm / r.qemu)}x | ${f2(r.native / r.qemu)}x |`),
+    `| all ${busybox.length} | ${sum('wasm').toFixed(2)} | ${sum('native').toFixed(2)} | ${sum('qemu').toFixed(2)} | ${f2(sum('wasm') / sum('qemu'))}x | ${f2(sum('native') / sum('qemu'))}x |`,
   );
 }
 const text = lines.join('\n') + '\n';

@@ -180,6 +180,19 @@ pub(crate) fn run_blocks(
     cpu: &mut Cpu,
     mem: &mut AddressSpace,
     cache: &mut BlockCache,
+    pc: u64,
+    until: u64,
+    clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
+) -> Out {
+    super::active::with_active(cpu, |cpu| run_blocks_in(cpu, mem, cache, pc, until, clock))
+}
+
+/// [`run_blocks`] on the active CPU (see [`super::active`]).
+#[inline(always)]
+fn run_blocks_in(
+    cpu: &mut Cpu,
+    mem: &mut AddressSpace,
+    cache: &mut BlockCache,
     mut pc: u64,
     until: u64,
     mut clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
@@ -414,7 +427,8 @@ pub(crate) fn run_blocks(
                 XOp::AddLbu => {
                     let a = x!(i.rs1).wrapping_add(x!(i.rs2));
                     set!(i.rd, a);
-                    $p = $p.wrapping_add(1);
+                    // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                    $p = unsafe { $p.add(1) };
                     // SAFETY: as above.
                     let b = unsafe { &*$p };
                     let v = try_mem!($p, mem.load_u8(a.wrapping_add(b.imm as i64 as u64)));
@@ -423,7 +437,8 @@ pub(crate) fn run_blocks(
                 XOp::AddSb => {
                     let a = x!(i.rs1).wrapping_add(x!(i.rs2));
                     set!(i.rd, a);
-                    $p = $p.wrapping_add(1);
+                    // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                    $p = unsafe { $p.add(1) };
                     // SAFETY: as above.
                     let b = unsafe { &*$p };
                     try_mem!($p, mem.store_u8(a.wrapping_add(b.imm as i64 as u64), x!(b.rs2)));
@@ -452,15 +467,25 @@ pub(crate) fn run_blocks(
 
         pc = 'blk: {
             let mut p = block.code.as_ptr();
+            // `add` rather than `wrapping_add`: an in-bounds step lets LLVM
+            // fold the 8-byte advance into the next slot's field loads (the
+            // wasm `offset` immediate), which saves V8 an address add per
+            // field. SAFETY (each `add`): `p` points at a slot of `code` that
+            // did not leave the block, so the slot after it exists (the last
+            // slot always leaves, see `step!`).
             loop {
                 step!('blk, p);
-                p = p.wrapping_add(1);
+                // SAFETY: see above.
+                p = unsafe { p.add(1) };
                 step!('blk, p);
-                p = p.wrapping_add(1);
+                // SAFETY: see above.
+                p = unsafe { p.add(1) };
                 step!('blk, p);
-                p = p.wrapping_add(1);
+                // SAFETY: see above.
+                p = unsafe { p.add(1) };
                 step!('blk, p);
-                p = p.wrapping_add(1);
+                // SAFETY: see above.
+                p = unsafe { p.add(1) };
             }
         };
         cpu.instret += block.n;

@@ -13,6 +13,7 @@
 //! count of a block cut short is recomputed from the stopping pc (off the hot
 //! path) rather than counted per instruction.
 
+mod active;
 mod amo;
 pub mod csr;
 pub mod exec;

@@ -3,7 +3,8 @@
 # and compare them byte for byte, and with the committed golden output.
 #
 # Usage: tests/busybox/run.sh --expect "EMU_A" --actual "EMU_B" [--image DIR]
-#                             [--bless] [--timeout SECS] [-j N] [-v] [SCENARIO...]
+#                             [--bless] [--timeout SECS] [-j N] [-v] [--times FILE]
+#                             [SCENARIO...]
 #   EMU_A, EMU_B  command prefixes; a scenario runs as `$EMU /bin/sh /scenarios/NAME.sh`,
 #                 with the guest paths resolved in the image, e.g.
 #                 "tests/busybox/qemu-guest.sh" (qemu-riscv64, the oracle) or
@@ -14,6 +15,8 @@
 #   --timeout S   kill a scenario run after S seconds (default 120; status 124)
 #   -j N          run N scenarios at a time (default 1)
 #   -v            also print the scenarios that pass
+#   --times FILE  append a line `NAME expect|actual SECONDS` per run (wall clock of
+#                 the emulator command; bench/run.mjs uses it with -j 1)
 #   SCENARIO      names (default: every tests/busybox/scenarios/*.sh but lib.sh)
 #
 # Per scenario: the scenarios are copied into IMAGE/scenarios/; for each emulator
@@ -29,7 +32,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-expect="" actual="" image=$repo/build/image bless=0 verbose=0 limit=120 jobs=1
+expect="" actual="" image=$repo/build/image bless=0 verbose=0 limit=120 jobs=1 times=
 names=()
 usage() { sed -n '/^# Usage:/,/^# last;/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --timeout) limit=${2:?}; shift 2 ;;
     -j) jobs=${2:?}; shift 2 ;;
     -v) verbose=1; shift ;;
+    --times) times=${2:?}; shift 2 ;;
     -h | --help) usage ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
     *) names+=("${1%.sh}"); shift ;;
@@ -71,14 +75,19 @@ trap 'rm -rf "$out" "$image/scenarios" "$image"/tmp/bbtest-*' EXIT
 # run_one EMU NAME DEST: run scenario NAME under the command prefix EMU,
 # leaving DEST.out, DEST.err and DEST.status.
 run_one() {
-    local emu=$1 name=$2 dest=$3 scratch=$image/tmp/bbtest-$2 status=0
+    local emu=$1 name=$2 dest=$3 scratch=$image/tmp/bbtest-$2 status=0 t0 t1
     rm -rf "$scratch"
     mkdir -p "$scratch"
     : >"$scratch/.bbtest"
+    t0=$(date +%s%N)
     # shellcheck disable=SC2086 # EMU is a command prefix: split it
     timeout -k 5 "$limit" env -i PATH="$PATH" BB_IMAGE="$image" $emu /bin/sh "/scenarios/$name.sh" \
         </dev/null >"$dest.out" 2>"$dest.err" || status=$?
+    t1=$(date +%s%N)
     echo "$status" >"$dest.status"
+    if [ -n "$times" ]; then
+        echo "$name $(basename "$(dirname "$dest")") $(((t1 - t0) / 1000000))e-3" >>"$times"
+    fi
     rm -rf "$scratch"
 }
 
