@@ -214,7 +214,10 @@ export async function main(argv) {
   const host = new NodeHost();
   // A terminal on stdin and stdout: the guest gets a console (raw host terminal, console.mjs).
   const term = NodeConsole.open();
-  if (term) term.configure(options);
+  if (term) {
+    term.configure(options);
+    term.wrapLog(host);
+  }
   let elf;
   if (opts.root === null) {
     // The native CLI builds the file system before it reads the program: same error order.

@@ -46,6 +46,16 @@ export class NodeConsole {
     options.setConsole(this.rows, this.cols, this.stderrIsTty);
   }
 
+  /**
+   * Makes `host`'s diagnostics (`--strace` lines) end in CR NL while stderr is the raw terminal
+   * (which no longer turns NL into CR NL).
+   */
+  wrapLog(host) {
+    if (!this.stderrIsTty) return;
+    const log = host.log.bind(host);
+    host.log = (line) => log(line + '\r');
+  }
+
   /** Raw mode on; keystrokes and resizes go to `vm` from now on. */
   attach(vm) {
     this.vm = vm;

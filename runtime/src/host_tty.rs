@@ -176,6 +176,12 @@ impl Console {
 
     /// Runs `vm` to its end, feeding it the host's input.
     pub fn run(&mut self, vm: &mut Vm, host: &mut dyn Host) -> RunState {
+        let mut crlf = CrLfLog(host);
+        let host: &mut dyn Host = if self.config.fds[2] {
+            &mut crlf
+        } else {
+            crlf.0
+        };
         loop {
             match vm.run(host, CONSOLE_SLICE) {
                 RunState::Running => self.pump(vm, host, None),
@@ -201,6 +207,37 @@ impl Console {
                 s => return s,
             }
         }
+    }
+}
+
+/// A host whose diagnostics (`--strace` lines) end in CR NL: stderr is the
+/// raw terminal, which no longer turns NL into CR NL.
+struct CrLfLog<'a>(&'a mut dyn Host);
+
+impl Host for CrLfLog<'_> {
+    fn write(&mut self, fd: i32, data: &[u8]) -> Result<usize, i32> {
+        self.0.write(fd, data)
+    }
+    fn read(&mut self, fd: i32, buf: &mut [u8]) -> Result<usize, i32> {
+        self.0.read(fd, buf)
+    }
+    fn realtime_ns(&mut self) -> u64 {
+        self.0.realtime_ns()
+    }
+    fn monotonic_ns(&mut self) -> u64 {
+        self.0.monotonic_ns()
+    }
+    fn random(&mut self, buf: &mut [u8]) {
+        self.0.random(buf)
+    }
+    fn log(&mut self, line: &str) {
+        self.0.log(&format!("{line}\r"))
+    }
+    fn read_file(&mut self, path: &[u8]) -> Result<Vec<u8>, i32> {
+        self.0.read_file(path)
+    }
+    fn stdio_kind(&mut self, fd: i32) -> crate::StdioKind {
+        self.0.stdio_kind(fd)
     }
 }
 
