@@ -276,7 +276,8 @@ pub fn read(
         let now = ctx.host.monotonic_ns();
         // VMIN > 0 and VTIME > 0: once a byte is there, VTIME is the most
         // time allowed between bytes.
-        let gap_over = vmin > 0 && vtime > 0 && avail > 0 && now >= t.last_input_ns + vtime_ns;
+        let gap_over =
+            vmin > 0 && vtime > 0 && avail > 0 && now >= t.last_input_ns.saturating_add(vtime_ns);
         let enough = avail >= vmin.max(1).min(buf.len()) || (vmin == 0 && avail > 0);
         if enough || gap_over || (vmin == 0 && vtime == 0) {
             return Ok(t.ldisc.read(&term, buf).unwrap_or(0));
