@@ -623,3 +623,36 @@ fn console_eof_ends_cat() {
         "^D sends the partial line, then end of file"
     );
 }
+
+#[test]
+fn console_controlling_terminal_rules() {
+    let prog = build("ttyctl", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 24,
+            cols: 80,
+            fds: [true, true, true],
+        }),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"ttyctl".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Exited(0))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "sid is me=1 fg is me=1\r\n\
+         tcsetpgrp(no such group)=-1 No such process\r\n\
+         other session: tcgetpgrp=-1 Inappropriate ioctl for device\r\n\
+         other session: /dev/tty No such device or address\r\n\
+         other session: TIOCSCTTY=-1 Operation not permitted\r\n\
+         TIOCNOTTY=0\r\n\
+         then /dev/tty No such device or address\r\n\
+         then tcgetpgrp=-1 Inappropriate ioctl for device\r\n\
+         TIOCSCTTY=0\r\n\
+         then /dev/tty opens, fg is me=1\r\n"
+    );
+}
