@@ -656,3 +656,33 @@ fn console_controlling_terminal_rules() {
          then /dev/tty opens, fg is me=1\r\n"
     );
 }
+
+#[test]
+fn console_input_larger_than_the_raw_queue_waits_for_the_reader() {
+    let prog = build("rawcount", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 24,
+            cols: 80,
+            fds: [true, true, true],
+        }),
+        ..Options::default()
+    };
+    let argv = [b"rawcount".to_vec(), b"100000".to_vec()];
+    let mut vm = Vm::load(&bytes, &argv, &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    let mut input = vec![b'a'; 99_999];
+    input.push(b'z');
+    vm.console_input(&mut host, &input);
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Exited(0))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "got 100000 last z\n",
+        "raw mode: no output processing either"
+    );
+}

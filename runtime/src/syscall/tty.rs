@@ -229,6 +229,32 @@ pub fn read(
     end: End,
     buf: &mut [u8],
 ) -> Result<usize, Errno> {
+    let r = read_inner(ctx, f, tty, end, buf);
+    if matches!(r, Ok(n) if n > 0) && !tty.borrow().pending.is_empty() {
+        // Room again: console input that had to wait goes in now.
+        let now = ctx.host.monotonic_ns();
+        let (fx, fg) = {
+            let mut t = tty.borrow_mut();
+            (t.console_feed(&[], now), t.fg_pgrp)
+        };
+        if !fx.echo.is_empty() {
+            let _ = ctx.host.write(1, &fx.echo);
+        }
+        let pts = ctx.proc.fs.kernel.pts();
+        for sig in fx.signals {
+            pts.push_event(Event::Signal { pgrp: fg, sig });
+        }
+    }
+    r
+}
+
+fn read_inner(
+    ctx: &mut Ctx,
+    f: &OpenFile,
+    tty: &TtyRef,
+    end: End,
+    buf: &mut [u8],
+) -> Result<usize, Errno> {
     if !f.readable() {
         return Err(Errno::EBADF);
     }
@@ -431,7 +457,7 @@ pub fn console_input(k: &mut Kernel, pts: &PtsFs, host: &mut dyn Host, data: &[u
     let now = host.monotonic_ns();
     let (fx, fg) = {
         let mut t = tty.borrow_mut();
-        let (_, fx) = t.input(data, now);
+        let fx = t.console_feed(data, now);
         (fx, t.fg_pgrp)
     };
     if !fx.echo.is_empty() {

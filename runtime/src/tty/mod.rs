@@ -105,6 +105,9 @@ pub struct Tty {
     pub readers: Vec<i32>,
     /// Host monotonic time of the last input byte (VTIME's gap timer).
     pub last_input_ns: u64,
+    /// Console input the line discipline could not take yet (its raw queue
+    /// was full): fed again after reads, in order.
+    pub pending: VecDeque<u8>,
 }
 
 impl Tty {
@@ -129,6 +132,7 @@ impl Tty {
             mode: 0o620,
             readers: Vec::new(),
             last_input_ns: 0,
+            pending: VecDeque::new(),
         }
     }
 
@@ -147,6 +151,16 @@ impl Tty {
             self.output.extend(fx.echo.drain(..));
         }
         (n, fx)
+    }
+
+    /// Console input: queued behind what is pending, then fed as far as the
+    /// line discipline takes it (the rest waits for a reader).
+    pub fn console_feed(&mut self, data: &[u8], now: u64) -> Effects {
+        self.pending.extend(data);
+        let all: Vec<u8> = self.pending.drain(..).collect();
+        let (n, fx) = self.input(&all, now);
+        self.pending.extend(&all[n..]);
+        fx
     }
 
     /// Output processing of `data` written to the slave.
