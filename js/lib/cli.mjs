@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { NodeHost } from './host.mjs';
 import { loadWasm } from './wasm.mjs';
-import { runToEnd } from './run.mjs';
+import { interruptGuest, runToEnd } from './run.mjs';
 import { NodeConsole } from './console.mjs';
 
 export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
@@ -24,6 +24,8 @@ export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
 
 /** Linux SIGPIPE: a death by it is not reported (like a shell). */
 const SIGPIPE = 13;
+/** Linux SIGINT: forwarded to the guest; a death by it is not reported either. */
+const SIGINT = 2;
 
 /** Exit status for command-line mistakes. */
 export const EXIT_USAGE = 2;
@@ -249,11 +251,18 @@ export async function main(argv) {
       options.free();
     }
     const start = process.hrtime.bigint();
+    // Ctrl-C (SIGINT to this process, e.g. when stdin is a pipe) goes to the guest's
+    // foreground process group, which may handle it; its default action ends the guest and
+    // the CLI exits 130 like a shell. (With a console, Ctrl-C is a keystroke for the guest's
+    // terminal instead: the host terminal is raw.)
+    const onSigint = () => interruptGuest(vm, SIGINT);
+    process.on('SIGINT', onSigint);
     if (term) term.attach(vm);
     let end;
     try {
       end = await runToEnd(vm, undefined, host, term);
     } finally {
+      process.removeListener('SIGINT', onSigint);
       if (term) term.close();
     }
     if (opts.stats) {
@@ -267,8 +276,9 @@ export async function main(argv) {
       );
     }
     if (end.exited) return end.code;
-    // Like a shell, say nothing about a SIGPIPE death (`prog | head`).
-    const why = end.signal === SIGPIPE ? undefined : vm.killInfo;
+    // Like a shell, say nothing about a SIGPIPE death (`prog | head`) or a SIGINT one (Ctrl-C).
+    const quiet = end.signal === SIGPIPE || end.signal === SIGINT;
+    const why = quiet ? undefined : vm.killInfo;
     if (why !== undefined) errLine(`nanovm: ${opts.program}: ${why}`);
     return 128 + end.signal;
   } catch (err) {

@@ -89,10 +89,26 @@ impl core::fmt::Display for Errno {
 }
 
 impl From<nanovm::mem::MemFault> for Errno {
-    /// A guest pointer a syscall could not follow is `EFAULT`.
-    fn from(_: nanovm::mem::MemFault) -> Errno {
+    /// A guest pointer a syscall could not follow is `EFAULT`. One that
+    /// could not get a frame (out of memory) is also noted for the OOM
+    /// killer ([`take_oom`]).
+    fn from(f: nanovm::mem::MemFault) -> Errno {
+        if f.kind == nanovm::mem::FaultKind::OutOfMemory {
+            OOM.with(|o| o.set(true));
+        }
         Errno::EFAULT
     }
+}
+
+std::thread_local! {
+    static OOM: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+/// True (once) if a guest access converted to `EFAULT` since the last call
+/// failed for lack of memory: the scheduler then runs the OOM killer for
+/// the calling process.
+pub fn take_oom() -> bool {
+    OOM.with(|o| o.replace(false))
 }
 
 #[cfg(test)]

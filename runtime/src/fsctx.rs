@@ -260,11 +260,21 @@ fn file_node(perm: u32) -> NewNode {
     }
 }
 
-/// A memfs stamped by `clock`.
+/// A memfs stamped by `clock`. In the wasm build its file data is capped
+/// at [`WASM_MEMFS_BYTES`] (ENOSPC past it, as a full tmpfs), so that files
+/// the guest writes cannot exhaust the instance's 4 GiB heap beside the
+/// guest memory cap (`vm::WASM_MAX_MEMORY`).
 fn memfs(clock: &Rc<Cell<Timespec>>) -> Rc<MemFs> {
     let c = clock.clone();
-    Rc::new(MemFs::new(Box::new(move || c.get())))
+    let fs = Rc::new(MemFs::new(Box::new(move || c.get())));
+    if cfg!(target_arch = "wasm32") {
+        fs.set_limits(WASM_MEMFS_BYTES, u64::MAX);
+    }
+    fs
 }
+
+/// Most file data one in-memory file system holds in the wasm build.
+pub const WASM_MEMFS_BYTES: u64 = 1 << 30;
 
 /// The default root: a memfs with `/tmp`, `/dev`, `/proc`, `/etc`, `/root`.
 fn default_root(clock: &Rc<Cell<Timespec>>) -> VfsResult<Rc<MemFs>> {

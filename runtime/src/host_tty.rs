@@ -6,8 +6,10 @@
 //!   editing, no signal characters: the guest's line discipline does all
 //!   that) and restored on every way out: the normal end ([`Drop`]), a
 //!   panic (a panic hook; release builds abort on panic, so `Drop` would not
-//!   run), and SIGTERM, SIGHUP, SIGINT or SIGQUIT sent to the emulator from
-//!   outside (a handler restores, then dies of the signal as before);
+//!   run), and SIGTERM, SIGHUP or SIGQUIT sent to the emulator from outside
+//!   (a handler restores, then dies of the signal as before; a SIGINT from
+//!   outside is the CLI's: it interrupts the guest's foreground group, see
+//!   [`Console::run`]);
 //! - a thread reads the host's stdin and hands the bytes to the run loop,
 //!   which feeds them to the guest between slices ([`crate::Vm::console_input`])
 //!   and, when every guest thread waits, sleeps until input arrives or the
@@ -30,6 +32,9 @@ use std::time::Duration;
 static SAVED: OnceLock<libc::termios> = OnceLock::new();
 /// Set by the SIGWINCH handler.
 static WINCH: AtomicBool = AtomicBool::new(false);
+
+/// SIGINT.
+const SIGINT: i32 = 2;
 
 /// Instructions per slice while a console is attached: short enough that
 /// keystrokes reach the guest promptly while it computes.
@@ -101,7 +106,7 @@ impl Console {
         let winch = on_winch as extern "C" fn(libc::c_int) as libc::sighandler_t;
         // SAFETY: installing handlers that only do async-signal-safe work.
         unsafe {
-            for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT, libc::SIGQUIT] {
+            for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
                 libc::signal(sig, fatal);
             }
             libc::signal(libc::SIGWINCH, winch);
@@ -151,8 +156,17 @@ impl Console {
         self.config
     }
 
-    /// Hands pending input and window changes to the guest.
-    fn pump(&mut self, vm: &mut Vm, host: &mut dyn Host, first: Option<Vec<u8>>) {
+    /// Hands pending input, window changes and host interrupts to the guest.
+    fn pump(
+        &mut self,
+        vm: &mut Vm,
+        host: &mut dyn Host,
+        first: Option<Vec<u8>>,
+        interrupt: &AtomicBool,
+    ) {
+        if interrupt.swap(false, Ordering::SeqCst) {
+            vm.interrupt(SIGINT);
+        }
         if WINCH.swap(false, Ordering::Relaxed) {
             if let Some((r, c)) = window_size() {
                 vm.console_resize(r, c);
@@ -174,8 +188,11 @@ impl Console {
         }
     }
 
-    /// Runs `vm` to its end, feeding it the host's input.
-    pub fn run(&mut self, vm: &mut Vm, host: &mut dyn Host) -> RunState {
+    /// Runs `vm` to its end, feeding it the host's input. `interrupt` is
+    /// the CLI's SIGINT flag (a `kill -INT` from outside: with the terminal
+    /// raw, Ctrl-C is a keystroke): set, the guest's foreground group gets
+    /// SIGINT.
+    pub fn run(&mut self, vm: &mut Vm, host: &mut dyn Host, interrupt: &AtomicBool) -> RunState {
         let mut crlf = CrLfLog(host);
         let host: &mut dyn Host = if self.config.fds[2] {
             &mut crlf
@@ -184,7 +201,7 @@ impl Console {
         };
         loop {
             match vm.run(host, CONSOLE_SLICE) {
-                RunState::Running => self.pump(vm, host, None),
+                RunState::Running => self.pump(vm, host, None, interrupt),
                 RunState::Idle { until } => {
                     let now = host.monotonic_ns();
                     // Wake at the deadline, and now and then for SIGWINCH.
@@ -202,7 +219,7 @@ impl Console {
                             }
                         }
                     };
-                    self.pump(vm, host, got);
+                    self.pump(vm, host, got, interrupt);
                 }
                 s => return s,
             }

@@ -433,6 +433,10 @@ pub fn interrupt(t: &mut Thread) {
     if matches!(w, Wait::Vfork { .. }) || !signal::interrupted(t) {
         return;
     }
+    if let Wait::Sleep { deadline } = w {
+        // For the remaining time `nanosleep` writes to `rem`.
+        t.sig.sleep_deadline = Some(deadline);
+    }
     signal::interrupt_wait(t, w.restarts());
     t.wait = None;
 }

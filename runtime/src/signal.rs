@@ -100,6 +100,8 @@ pub const SEGV_MAPERR: i32 = 1;
 pub const SEGV_ACCERR: i32 = 2;
 /// `si_code` of SIGBUS: misaligned address.
 pub const BUS_ADRALN: i32 = 1;
+/// `si_code` of SIGBUS: nonexistent physical address (a file page past the end).
+pub const BUS_ADRERR: i32 = 2;
 /// `si_code` of SIGILL: illegal opcode.
 pub const ILL_ILLOPC: i32 = 1;
 /// `si_code` of SIGTRAP: breakpoint.
@@ -251,6 +253,11 @@ pub struct ThreadSignals {
     /// Blocked signals that still end a wait (`rt_sigtimedwait`'s set while
     /// it is parked); 0 otherwise.
     pub waiting: u64,
+    /// The host monotonic deadline of a `nanosleep`/`clock_nanosleep` a
+    /// signal interrupted: the next [`deliver_pending`] writes the time left
+    /// to its `rem` argument, and keeps it here when it restarts the call
+    /// (no handler ran), for the restarted call to sleep until it.
+    pub sleep_deadline: Option<u64>,
 }
 
 /// The disposition of `sig` in `proc`.
@@ -438,6 +445,10 @@ fn deliver_pending_slow(
         crate::itimer::expire(proc, thread, host);
     }
     let syscall = syscall.or(thread.sig.restart.take());
+    let sleep_deadline = thread.sig.sleep_deadline.take();
+    if let Some(deadline) = sleep_deadline {
+        write_sleep_rem(proc, thread, host, deadline, syscall);
+    }
     let mut syscall = syscall.filter(|&(nr, _)| nr != NR_RT_SIGRETURN);
     let mut handled = false;
     while let Some(info) = dequeue(thread, !thread.sigmask) {
@@ -474,6 +485,8 @@ fn deliver_pending_slow(
         if restartable(thread.cpu.x[10]) {
             thread.cpu.x[10] = orig_a0;
             thread.cpu.pc = thread.cpu.pc.wrapping_sub(4);
+            // A restarted sleep keeps its deadline (Linux's restart_block).
+            thread.sig.sleep_deadline = sleep_deadline;
         }
     }
     if !handled {
@@ -482,6 +495,36 @@ fn deliver_pending_slow(
         }
     }
     None
+}
+
+/// After a signal ended `nanosleep(req, rem)` or a relative
+/// `clock_nanosleep(clk, flags, req, rem)` early: writes the time left
+/// until `deadline` to `rem` (when not NULL), as Linux does before it
+/// returns EINTR (a bad `rem` is ignored here; Linux would return EFAULT).
+fn write_sleep_rem(
+    proc: &mut Process,
+    thread: &Thread,
+    host: &mut dyn Host,
+    deadline: u64,
+    syscall: Option<(u64, u64)>,
+) {
+    const NR_NANOSLEEP: u64 = 101;
+    const NR_CLOCK_NANOSLEEP: u64 = 115;
+    const TIMER_ABSTIME: u64 = 1;
+    let x = &thread.cpu.x;
+    let rem = match syscall {
+        Some((NR_NANOSLEEP, _)) => x[11],
+        Some((NR_CLOCK_NANOSLEEP, _)) if x[11] & TIMER_ABSTIME == 0 => x[13],
+        _ => 0,
+    };
+    if rem == 0 {
+        return;
+    }
+    let left = deadline.saturating_sub(host.monotonic_ns());
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&(left / 1_000_000_000).to_le_bytes());
+    b[8..].copy_from_slice(&(left % 1_000_000_000).to_le_bytes());
+    let _ = proc.mem.write_bytes(rem, &b);
 }
 
 /// True if a syscall result `a0` asks to run the call again when no

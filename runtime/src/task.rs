@@ -35,6 +35,19 @@ pub const RLIM_INFINITY: u64 = u64::MAX;
 /// Number of resource kinds (`RLIM_NLIMITS`).
 pub const RLIM_NLIMITS: usize = 16;
 
+/// `RLIMIT_NPROC`'s index in [`Process::rlimits`].
+pub const RLIMIT_NPROC: usize = 6;
+
+/// The default `RLIMIT_NPROC` of a run with guest memory `memory_limit`
+/// (none: 4 GiB, what `sysinfo` reports): Linux's `max_threads / 2`, i.e.
+/// RAM / 256 KiB on riscv64 (16 KiB kernel stacks), capped at 4096 (a
+/// common distribution soft limit) because every process costs the host
+/// ~120 KiB (TLB, block cache) outside the guest's memory, and at least 16.
+pub fn default_nproc(memory_limit: Option<u64>) -> Rlimit {
+    let n = (memory_limit.unwrap_or(4 << 30) >> 18).clamp(16, 4096);
+    Rlimit { cur: n, max: n }
+}
+
 /// One `struct rlimit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rlimit {
@@ -138,10 +151,7 @@ impl Process {
             cur: 0,
             max: inf.max,
         }; // RLIMIT_CORE
-        rlimits[6] = Rlimit {
-            cur: 63_000,
-            max: 63_000,
-        }; // RLIMIT_NPROC
+        rlimits[RLIMIT_NPROC] = default_nproc(None);
         rlimits[7] = Rlimit {
             cur: 1024,
             max: 4096,

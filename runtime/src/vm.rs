@@ -22,6 +22,9 @@ use nanovm::cpu::NO_RESERVATION;
 use nanovm::interp::Exit;
 use nanovm::mem::{AddressSpace, FaultKind, Perms};
 
+#[path = "vm_signals.rs"]
+mod host_signals;
+
 /// How to run a program.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
@@ -177,6 +180,22 @@ impl fmt::Display for KillInfo {
     }
 }
 
+/// Most guest memory (frames) a wasm32 build lets the guest touch: the
+/// instance's whole heap is at most 4 GiB, and the rest (page tables, TLBs and
+/// block caches of up to `RLIMIT_NPROC` processes, in-memory files, the
+/// emulator itself) must fit beside it. `--memory` above it is lowered to it.
+pub const WASM_MAX_MEMORY: u64 = 2 << 30;
+
+/// The resident-memory cap a run gets: the one asked for, on wasm32 at most
+/// [`WASM_MAX_MEMORY`] (and that when none is asked for).
+pub fn effective_memory_limit(asked: Option<u64>) -> Option<u64> {
+    if cfg!(target_arch = "wasm32") {
+        Some(asked.map_or(WASM_MAX_MEMORY, |a| a.min(WASM_MAX_MEMORY)))
+    } else {
+        asked
+    }
+}
+
 /// Kill note when guest memory runs out.
 const OOM: &str = "out of guest memory";
 /// Kill note when every thread waits for something that cannot happen.
@@ -240,7 +259,8 @@ impl Vm {
         fs: crate::fsctx::FsCtx,
     ) -> Result<Vm, LoadError> {
         let mut mem = AddressSpace::new();
-        if let Some(limit) = opts.memory_limit {
+        let memory_limit = effective_memory_limit(opts.memory_limit);
+        if let Some(limit) = memory_limit {
             mem.set_limit(limit);
         }
         let execfn = if opts.exe_name.is_empty() {
@@ -252,7 +272,8 @@ impl Vm {
         let mut open = |p: &[u8]| fs.open_exec(p);
         let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID, &mut open)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
-        proc.memory_limit = opts.memory_limit;
+        proc.memory_limit = memory_limit;
+        proc.rlimits[crate::task::RLIMIT_NPROC] = crate::task::default_nproc(memory_limit);
         let pts = fs.kernel.pts().clone();
         proc.fs = fs;
         let mut k = Kernel::new();
@@ -526,11 +547,13 @@ impl Vm {
                 Exit::Fault { pc, fault } => match fault.kind {
                     // Linux reports the AMO's pc (traps.c: do_trap_error(.., epc)).
                     FaultKind::Misaligned => SigInfo::fault(SIGBUS, signal::BUS_ADRALN, pc),
-                    // What the Linux OOM killer does.
+                    // What the Linux OOM killer does: kill the biggest
+                    // process; the faulting access runs again if it lives.
                     FaultKind::OutOfMemory => {
-                        end = Some((RunState::Killed(signal::SIGKILL), None, Some(OOM)));
+                        end = self.oom_kill(host, &p);
                         break;
                     }
+                    FaultKind::PastEof => SigInfo::fault(SIGBUS, signal::BUS_ADRERR, fault.addr),
                     FaultKind::Unmapped => SigInfo::fault(SIGSEGV, signal::SEGV_MAPERR, fault.addr),
                     FaultKind::Protection => {
                         SigInfo::fault(SIGSEGV, signal::SEGV_ACCERR, fault.addr)
@@ -611,6 +634,51 @@ impl Vm {
         }
     }
 
+    /// The OOM killer, called when process `p` (out of the tables) could
+    /// not get a frame: picks the process with the most resident memory
+    /// (Linux's `oom_badness` is its RSS plus page tables and swap), logs the
+    /// kernel's line (`Out of memory: Killed process N (comm)`, through
+    /// [`Host::log`], i.e. on stderr, unless the victim is the first process)
+    /// and kills it with SIGKILL. Returns the end of `p` when
+    /// `p` is the victim; otherwise the victim's kill is queued for
+    /// [`Kernel::settle`] and `p`'s thread retries the access later.
+    fn oom_kill(&mut self, host: &mut dyn Host, p: &Process) -> Option<End> {
+        let victim = self
+            .k
+            .procs
+            .values()
+            .map(|q| &**q)
+            .filter(|q| !self.k.kills.iter().any(|&(pid, _)| pid == q.pid))
+            .fold(p, |best, q| {
+                if q.mem.resident_bytes() > best.mem.resident_bytes() {
+                    q
+                } else {
+                    best
+                }
+            });
+        let pid = victim.pid;
+        if pid != self.k.init_pid {
+            // The kernel log's line (the first process's death is reported
+            // by the CLI's own "Killed (SIGKILL: out of guest memory)").
+            host.log(&format!(
+                "nanovm: Out of memory: Killed process {} ({}) anon-rss:{}kB",
+                pid,
+                String::from_utf8_lossy(&victim.comm),
+                victim.mem.resident_bytes() / 1024
+            ));
+        }
+        if pid == p.pid {
+            return Some((RunState::Killed(signal::SIGKILL), None, Some(OOM)));
+        }
+        if pid == self.k.init_pid {
+            // The run ends with it (its registers are kept for `cpu()`).
+            self.kill_process(pid, signal::SIGKILL, None, Some(OOM));
+        } else {
+            self.k.kills.push((pid, signal::SIGKILL));
+        }
+        None
+    }
+
     /// Kills process `pid` (in the tables) with `sig`.
     fn kill_process(&mut self, pid: i32, sig: i32, addr: Option<u64>, note: Option<&'static str>) {
         if let Some(p) = self.k.procs.remove(&pid) {
@@ -651,8 +719,17 @@ impl Vm {
             note: None,
             kernel: &mut self.k,
         };
+        crate::errno::take_oom();
         let res = syscall::dispatch(&mut ctx, nr, &args);
-        let (stop, code_changed, note) = (ctx.stop, ctx.code_changed, ctx.note);
+        let (mut stop, code_changed, mut note) = (ctx.stop, ctx.code_changed, ctx.note);
+        if crate::errno::take_oom() && stop.is_none() {
+            // A copy to or from user memory found no frame: the OOM killer
+            // runs (Linux would then retry the copy; here the call fails
+            // with EFAULT unless the caller itself is the victim).
+            if let Some((state, _, n)) = self.oom_kill(host, p) {
+                (stop, note) = (Some(state), n);
+            }
+        }
         let block = self.k.block.take();
         let exit_thread = self.k.exit_thread.take();
         if self.strace {

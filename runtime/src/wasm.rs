@@ -349,6 +349,24 @@ impl WasmVm {
         }
     }
 
+    /// Sends signal `sig` to guest process `pid` from the host, with `kill(2)`'s addressing
+    /// (`-pgid` for a group, 0 the first process's group, -1 all): 0, or `-errno` (-3 ESRCH
+    /// when nothing matches, -22 EINVAL for a bad signal or once the guest has ended). It takes
+    /// effect at the next [`WasmVm::run`]: a guest looping forever stays killable. (The JS
+    /// library's `killGuest` also wakes a run loop waiting on an idle guest's timer.)
+    pub fn kill(&mut self, pid: i32, sig: i32) -> i32 {
+        match self.vm.kill(pid, sig) {
+            Ok(()) => 0,
+            Err(e) => -e.0,
+        }
+    }
+
+    /// Sends `sig` to the guest's foreground process group, as a terminal does for Ctrl-C
+    /// (SIGINT, 2); returns how many processes it reached.
+    pub fn interrupt(&mut self, sig: i32) -> u32 {
+        self.vm.interrupt(sig) as u32
+    }
+
     /// After [`STATE_IDLE`]: the host monotonic time (ms, the clock of
     /// `monotonicNs` / 1e6) at which to call `run` again; -1 if none.
     #[wasm_bindgen(getter, js_name = idleUntilMs)]

@@ -316,6 +316,50 @@ fn closed_stdout_kills_with_sigpipe_silently() {
     );
 }
 
+/// Ctrl-C with stdin a pipe: the CLI catches SIGINT and delivers it to the
+/// guest (spinning without syscalls), whose handler runs; without a handler
+/// the guest dies of it and the CLI exits 130 without a message.
+#[test]
+fn sigint_reaches_a_spinning_guest() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let prog = build("spin", Link::Static);
+    for (args, code, stdout) in [
+        (&["catch"][..], 3, "ready\ncaught SIGINT\n"),
+        (&[][..], 130, "ready\n"),
+        (&["sleep"][..], 130, "ready\n"),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nanovm"))
+            .args(["run", "--", prog.to_str().unwrap()])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut first = [0u8; 6];
+        out.read_exact(&mut first).unwrap();
+        assert_eq!(&first, b"ready\n");
+        let st = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut rest = Vec::new();
+        out.read_to_end(&mut rest).unwrap();
+        let res = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(code), "{args:?}: {err}");
+        assert_eq!(
+            format!("ready\n{}", String::from_utf8_lossy(&rest)),
+            stdout,
+            "{args:?}"
+        );
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn root_mount_env_and_cwd() {
     let d = tmpdir("root");

@@ -16,6 +16,17 @@ fn run_vm(
     env: &[(&str, &str)],
     stdin: &[u8],
 ) -> (Outcome, CaptureHost, Vm) {
+    run_vm_limit(prog, args, env, stdin, None)
+}
+
+/// [`run_vm`] with a guest memory cap (`--memory`).
+fn run_vm_limit(
+    prog: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+    memory_limit: Option<u64>,
+) -> (Outcome, CaptureHost, Vm) {
     let bytes = std::fs::read(prog).unwrap();
     let path = prog.to_str().unwrap();
     let mut argv = vec![path.as_bytes().to_vec()];
@@ -26,6 +37,7 @@ fn run_vm(
         .collect();
     let opts = Options {
         exe_name: path.as_bytes().to_vec(),
+        memory_limit,
         ..Options::default()
     };
     let mut vm = Vm::load(&bytes, &argv, &envp, &opts).expect("load failed");
@@ -358,6 +370,16 @@ fn nanosleep_lets_time_pass() {
     );
 }
 
+#[test]
+fn interrupted_sleeps_write_the_time_left() {
+    let o = same_as_qemu("sleeprem", Link::Static, &[], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "nanosleep: r=-1 eintr=1 rem_ok=1\nclock_nanosleep: r=1 rem_ok=1\n\
+         abs: r=1 rem_untouched=1\n"
+    );
+}
+
 /// Not compared with qemu: the host runs the tests as root, for whom Linux
 /// does not enforce RLIMIT_NPROC.
 #[test]
@@ -366,6 +388,55 @@ fn fork_bomb_hits_rlimit_nproc() {
     let (o, _, _) = run_vm(&prog, &[], &[], b"");
     assert_eq!(o.stdout, b"stopped=1 eagain=1 reaped_all=1\n");
     assert_eq!(o.status, Ok(0));
+}
+
+/// The default RLIMIT_NPROC follows the memory cap (RAM / 256 KiB, at most
+/// 4096): a fork bomb that never sets it still ends with EAGAIN.
+#[test]
+fn fork_bomb_hits_the_default_nproc() {
+    let prog = build("forkbomb", Link::Static);
+    let (o, _, vm) = run_vm_limit(&prog, &["default"], &[], b"", Some(64 << 20));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "limit=256\nstopped=1 eagain=1 reaped_all=1\nmade=255\n"
+    );
+    assert_eq!(o.status, Ok(0));
+    assert_eq!(vm.kernel().procs.len(), 0);
+    let (o, _, _) = run_vm(&prog, &["default"], &[], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "limit=4096\nstopped=1 eagain=1 reaped_all=1\nmade=4095\n"
+    );
+}
+
+/// Not compared with qemu (it has no memory cap): past the cap, the OOM
+/// killer kills the biggest process, not the one that touched the page.
+#[test]
+fn oom_killer_kills_the_biggest_process() {
+    let prog = build("oom", Link::Static);
+    let (o, host, _) = run_vm_limit(&prog, &[], &[], b"", Some(48 << 20));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "A: killed by 9\nC: done\nB: killed by 15\nC: killed by 15\n"
+    );
+    assert_eq!(o.status, Ok(0));
+    assert_eq!(host.log.len(), 1, "{:?}", host.log);
+    assert!(
+        host.log[0].starts_with("nanovm: Out of memory: Killed process 1001 (oom) anon-rss:"),
+        "{:?}",
+        host.log
+    );
+    for (mode, out) in [("single", ""), ("read", "start\n")] {
+        let (o, host, _) = run_vm_limit(&prog, &[mode], &[], b"", Some(16 << 20));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), out, "{mode}");
+        assert_eq!(o.status, Err(9), "{mode}");
+        assert!(host.log.is_empty(), "{:?}", host.log);
+    }
+    // Linux's heuristic overcommit: one mapping bigger than RAM fails.
+    let (o, _, _) = run_vm_limit(&prog, &["big"], &[], b"", Some(16 << 20));
+    assert_eq!(o.stdout, b"big: ENOMEM\n");
+    let (o, _, _) = run_vm(&prog, &["big"], &[], b"");
+    assert_eq!(o.stdout, b"big: mapped\n");
 }
 
 /// Not compared with qemu: qemu-user cannot execve a RISC-V program

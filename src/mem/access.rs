@@ -301,6 +301,9 @@ impl AddressSpace {
                         let mut objpages = obj.pages.borrow_mut();
                         match objpages.get(&idx) {
                             Some(f) => f.clone(),
+                            None if idx >= obj.size_pages.get() => {
+                                return Err(fault(FaultKind::PastEof))
+                            }
                             None => {
                                 let f = alloc_frame(&self.pool, None)
                                     .ok_or(fault(FaultKind::OutOfMemory))?;
@@ -309,6 +312,7 @@ impl AddressSpace {
                             }
                         }
                     }
+                    None if vma.past_eof => return Err(fault(FaultKind::PastEof)),
                     None => alloc_frame(&self.pool, None).ok_or(fault(FaultKind::OutOfMemory))?,
                 };
                 v.insert(Page { frame, code: false })

@@ -17,6 +17,10 @@ pub enum FaultKind {
     /// The page had to be allocated (first touch or copy-on-write) but the
     /// resident-memory limit set with `set_limit` was reached.
     OutOfMemory,
+    /// The page lies wholly past the end of the file behind its mapping
+    /// (`map_past_eof`, or a shared object's `set_size_pages`): Linux's
+    /// SIGBUS `BUS_ADRERR`.
+    PastEof,
 }
 
 /// A failed guest memory access.

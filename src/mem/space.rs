@@ -154,6 +154,21 @@ impl AddressSpace {
             end: 0,
             perms,
             shared: None,
+            past_eof: false,
+        };
+        self.map_with(addr, len, vma)
+    }
+
+    /// Maps `[addr, addr+len)` as the part of a private file mapping that
+    /// lies wholly past the end of the file (replacing what was there): any
+    /// access, checked or not, faults with `FaultKind::PastEof` (Linux's
+    /// SIGBUS).
+    pub fn map_past_eof(&mut self, addr: u64, len: u64, perms: Perms) -> Result<(), MapError> {
+        let vma = Vma {
+            end: 0,
+            perms,
+            shared: None,
+            past_eof: true,
         };
         self.map_with(addr, len, vma)
     }
@@ -180,6 +195,7 @@ impl AddressSpace {
             end: 0,
             perms,
             shared: Some((Rc::new(SharedObj::default()), 0)),
+            past_eof: false,
         };
         self.map_with(addr, len, vma)
     }
@@ -199,8 +215,27 @@ impl AddressSpace {
             end: 0,
             perms,
             shared: Some((obj.0.clone(), first_page)),
+            past_eof: false,
         };
         self.map_with(addr, len, vma)
+    }
+
+    /// Gives shared object `obj` page `idx` filled with `data` (at most a
+    /// page, the rest zero) unless it has one; the frame counts in this
+    /// space's pool. False when no frame could be had.
+    pub fn fill_shared_page(&mut self, obj: &SharedMem, idx: u64, data: &[u8]) -> bool {
+        let mut pages = obj.0.pages.borrow_mut();
+        if pages.contains_key(&idx) {
+            return true;
+        }
+        let Some(f) = super::frame::alloc_frame(&self.pool, None) else {
+            return false;
+        };
+        let n = data.len().min(PAGE_SIZE);
+        // SAFETY: `f` is a fresh PAGE_SIZE frame nobody else references yet.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), host_ptr(&f), n) };
+        pages.insert(idx, f);
+        true
     }
 
     /// The shared object mapped at `addr` and the index in it of the page
@@ -399,6 +434,19 @@ impl SharedMem {
         // is in progress while a syscall runs.
         unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), host_ptr(f), n) };
         true
+    }
+
+    /// Declares the object a file of `n` pages: a page at index `n` or
+    /// more that has no frame yet faults with `FaultKind::PastEof` when
+    /// touched through a mapping (Linux's SIGBUS past the end of a file).
+    /// Objects start unbounded (anonymous shared memory).
+    pub fn set_size_pages(&self, n: u64) {
+        self.0.size_pages.set(n);
+    }
+
+    /// Pages of the file behind the object (`u64::MAX` when unbounded).
+    pub fn size_pages(&self) -> u64 {
+        self.0.size_pages.get()
     }
 
     /// Whether both handles name the same object.

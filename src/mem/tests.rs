@@ -454,3 +454,35 @@ fn tlb_hits_after_fill() {
     assert_eq!(m.tlb().write[i].tag, tlb::INVALID_TAG);
     assert_eq!(m.tlb().read[i].tag, 0x10);
 }
+
+#[test]
+fn pages_past_the_end_of_a_file_fault_past_eof() {
+    let mut m = AddressSpace::new();
+    m.map_fixed(0x10000, P, Perms::RW).unwrap();
+    m.map_past_eof(0x11000, 2 * P, Perms::RW).unwrap();
+    m.store_u8(0x10fff, 1).unwrap();
+    assert_eq!(
+        m.load_u16(0x10fff),
+        Err(fault(0x11000, Access::Read, FaultKind::PastEof))
+    );
+    assert_eq!(
+        m.write_bytes_unchecked(0x12008, &[1]),
+        Err(fault(0x12008, Access::Write, FaultKind::PastEof))
+    );
+    // mprotect and fork keep it; a fixed mapping over it ends it.
+    m.protect(0x11000, P, Perms::R).unwrap();
+    let mut c = m.fork();
+    assert_eq!(c.load_u8(0x11000).unwrap_err().kind, FaultKind::PastEof);
+    m.map_fixed(0x11000, P, Perms::RW).unwrap();
+    assert_eq!(m.load_u8(0x11000), Ok(0));
+    assert_eq!(m.load_u8(0x12000).unwrap_err().kind, FaultKind::PastEof);
+    // A shared object sized to one page: its second page is past the end.
+    let obj = SharedMem::new();
+    obj.set_size_pages(1);
+    m.map_shared_obj(0x20000, 2 * P, Perms::RW, &obj, 0)
+        .unwrap();
+    m.store_u8(0x20000, 7).unwrap();
+    assert_eq!(m.load_u8(0x21000).unwrap_err().kind, FaultKind::PastEof);
+    obj.set_size_pages(2);
+    assert_eq!(m.load_u8(0x21000), Ok(0));
+}

@@ -19,6 +19,9 @@ pub(crate) struct Vma {
     /// For `MAP_SHARED`: the object holding the frames, and the page index in
     /// it of this region's first page.
     pub(crate) shared: Option<(Rc<SharedObj>, u64)>,
+    /// Pages of a private file mapping wholly past the end of the file: a
+    /// touch of a page without a frame faults with `FaultKind::PastEof`.
+    pub(crate) past_eof: bool,
 }
 
 /// A public description of one region (for `/proc/self/maps`).
@@ -119,7 +122,12 @@ impl VmaMap {
         while i + 1 < keys.len() {
             let (a, b) = (keys[i], keys[i + 1]);
             let (va, vb) = (&self.map[&a], &self.map[&b]);
-            if va.end == b && va.perms == vb.perms && va.shared.is_none() && vb.shared.is_none() {
+            if va.end == b
+                && va.perms == vb.perms
+                && va.shared.is_none()
+                && vb.shared.is_none()
+                && va.past_eof == vb.past_eof
+            {
                 let new_end = vb.end;
                 self.map.remove(&b);
                 if let Some(v) = self.map.get_mut(&a) {

@@ -13,6 +13,16 @@
 //! justify a dependency (lexopt would be the choice if this grows), and it
 //! keeps every message and exit status (2 for usage errors) under our control.
 //!
+//! Ctrl-C: SIGINT to the CLI (from the terminal, or `kill -INT`, e.g. when
+//! stdin is a pipe) is caught and delivered to the guest's foreground
+//! process group ([`Vm::interrupt`]), which may handle it; by default the
+//! guest dies and the CLI exits 130, silently like a shell. The handler only
+//! sets a flag (`signal-hook`'s `flag::register`: async-signal-safe, no
+//! thread, widely used) that the run loop checks between slices and while
+//! it sleeps for an idle guest; the rejected alternatives were `ctrlc`
+//! (spawns a thread and a pipe for what one atomic does) and raw
+//! `libc::sigaction` (an `unsafe` handler of our own).
+//!
 //! The command is native only: under wasm the JS command line
 //! (`js/bin/nanovm.mjs`) plays its part, so for wasm32 this binary is empty.
 
@@ -30,7 +40,14 @@ mod cli {
     use nanovm_runtime::{Errno, Options, RunState, StdHost, Vm};
     use std::ffi::OsString;
     use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
     use std::time::Instant;
+
+    /// Linux's SIGINT (the same number on the host and in the guest).
+    const SIGINT: i32 = 2;
+    /// Longest sleep of the run loop while the guest is idle (10 ms).
+    const IDLE_STEP_NS: u64 = 10_000_000;
 
     const USAGE: &str = "\
 usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
@@ -258,18 +275,26 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
         };
         let mut host = StdHost::default();
         let start = Instant::now();
+        let sigint = Arc::new(AtomicBool::new(false));
+        // Without the handler Ctrl-C still ends the CLI (the default action).
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, sigint.clone());
         let state = loop {
             if let Some(c) = console.as_mut() {
-                break c.run(&mut vm, &mut host);
+                break c.run(&mut vm, &mut host, &sigint);
             }
-            match vm.run(&mut host, 1 << 24) {
+            if sigint.swap(false, Ordering::SeqCst) {
+                vm.interrupt(SIGINT);
+            }
+            match vm.run(&mut host, 1 << 22) {
                 RunState::Running => continue,
                 RunState::Idle { until } => {
-                    // Every guest thread is parked: sleep until the deadline.
+                    // Every guest thread is parked: sleep until the deadline,
+                    // in short steps so a Ctrl-C is delivered at once.
                     use nanovm_runtime::Host;
                     let now = host.monotonic_ns();
                     let wait = until.map_or(1_000_000, |u| u.saturating_sub(now));
-                    std::thread::sleep(std::time::Duration::from_nanos(wait));
+                    let step = wait.min(IDLE_STEP_NS);
+                    std::thread::sleep(std::time::Duration::from_nanos(step));
                 }
                 s => break s,
             }
@@ -293,8 +318,9 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
         match state {
             RunState::Exited(code) => code,
             RunState::Killed(sig) => {
-                // Like a shell, say nothing about a SIGPIPE death (`prog | head`).
-                if let Some(k) = vm.kill_info().filter(|_| sig != 13) {
+                // Like a shell, say nothing about a SIGPIPE death (`prog | head`)
+                // or a SIGINT one (Ctrl-C).
+                if let Some(k) = vm.kill_info().filter(|_| sig != 13 && sig != SIGINT) {
                     err_line(&format!("nanovm: {shown}: {k}"));
                 }
                 128 + sig

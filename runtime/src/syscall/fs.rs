@@ -203,6 +203,7 @@ fn read_to_guest(ctx: &mut Ctx, f: &OpenFile, buf: u64, len: u64, off: Option<u6
             .proc
             .mem
             .write_bytes(buf.wrapping_add(done), &tmp[..n])
+            .map_err(Errno::from) // (notes an out-of-memory fault)
             .is_err()
         {
             return if done > 0 {

@@ -38,6 +38,8 @@ pub const MAP_FIXED_NOREPLACE: u64 = 0x10_0000;
 /// Every flag Linux knows (checked for `MAP_SHARED_VALIDATE`).
 const MAP_KNOWN: u64 = 0x1f_ff3f;
 
+/// `MAP_NORESERVE`: no commit accounting for the mapping.
+const MAP_NORESERVE: u64 = 0x4000;
 const MREMAP_MAYMOVE: u64 = 1;
 const MREMAP_FIXED: u64 = 2;
 
@@ -100,6 +102,15 @@ fn map_err(e: MapError) -> Errno {
     }
 }
 
+/// Linux's heuristic overcommit (`vm.overcommit_memory` 0, `__vm_enough_memory`
+/// in `OVERCOMMIT_GUESS` mode): one accounted request for more pages than
+/// all of RAM plus swap fails with ENOMEM. RAM is the guest memory cap
+/// (`--memory`; there is no swap); without a cap anything goes, as the host
+/// overcommits.
+fn enough_memory(ctx: &Ctx, len: u64) -> bool {
+    ctx.proc.memory_limit.is_none_or(|cap| len <= cap)
+}
+
 /// `brk(addr)`: moves the program break; returns the (possibly unchanged) break.
 pub fn brk(ctx: &mut Ctx, a: &Args) -> SysResult {
     let b = ctx.proc.brk;
@@ -111,6 +122,9 @@ pub fn brk(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Ok(b.cur);
     };
     if new_end > USER_LIMIT {
+        return Ok(b.cur);
+    }
+    if new_end > old_end && !enough_memory(ctx, new_end - old_end) {
         return Ok(b.cur);
     }
     let mem = &mut ctx.proc.mem;
@@ -155,6 +169,16 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> SysResult {
     } else {
         None
     };
+    // Accounted as Linux does: private writable mappings (unless
+    // MAP_NORESERVE) and shared anonymous memory.
+    let accounted = if shared {
+        src.is_none()
+    } else {
+        prot & PROT_WRITE != 0 && flags & MAP_NORESERVE == 0
+    };
+    if accounted && !enough_memory(ctx, len) {
+        return Err(Errno::ENOMEM);
+    }
     let perms = perms_of_prot(prot);
     let mem = &mut ctx.proc.mem;
     let start = if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 {
@@ -428,6 +452,31 @@ mod tests {
         let r = t.call(nr::MMAP, [fixed, PAGE, RW, ANON | MAP_FIXED, !0, 0]);
         assert_eq!(r, Ok(fixed));
         assert_eq!(t.call(nr::BRK, [fixed + 8, 0, 0, 0, 0, 0]), Ok(start + 8));
+    }
+
+    #[test]
+    fn overcommit_heuristic_under_a_memory_cap() {
+        let mut t = TestVm::new();
+        t.proc.memory_limit = Some(64 << 20);
+        let big = 65 << 20;
+        // Private writable and shared anonymous are accounted...
+        assert_eq!(
+            t.call(nr::MMAP, [0, big, RW, ANON, !0, 0]),
+            Err(Errno::ENOMEM)
+        );
+        let shared_anon = MAP_SHARED | MAP_ANONYMOUS;
+        let r = t.call(nr::MMAP, [0, big, RW, shared_anon, !0, 0]);
+        assert_eq!(r, Err(Errno::ENOMEM));
+        // ...reservations, read-only and MAP_NORESERVE mappings are not.
+        assert!(t.call(nr::MMAP, [0, big, 0, ANON, !0, 0]).is_ok());
+        assert!(t.call(nr::MMAP, [0, big, PROT_READ, ANON, !0, 0]).is_ok());
+        let noreserve = ANON | MAP_NORESERVE;
+        assert!(t.call(nr::MMAP, [0, big, RW, noreserve, !0, 0]).is_ok());
+        assert!(t.call(nr::MMAP, [0, 64 << 20, RW, ANON, !0, 0]).is_ok());
+        // brk: a step bigger than the cap leaves the break where it was.
+        let cur = t.call(nr::BRK, [0; 6]).unwrap();
+        assert_eq!(t.call(nr::BRK, [cur + big, 0, 0, 0, 0, 0]), Ok(cur));
+        assert_eq!(t.call(nr::BRK, [cur + PAGE, 0, 0, 0, 0, 0]), Ok(cur + PAGE));
     }
 
     #[test]

@@ -16,9 +16,14 @@
 //!   mapping of the object is gone.
 //! * `write` and `pwrite64` (routed here by the syscall table) copy what they
 //!   wrote into the live shared pages, so mappings see them; `writev`,
-//!   `pwritev`, `truncate` do not.
-//! * Pages wholly past the end of the file read as zero (Linux raises
-//!   `SIGBUS`); bytes past the end in the last page read as zero, as on Linux.
+//!   `pwritev`, `truncate` do not. `ftruncate` (routed here too) moves the
+//!   end of the file for its shared mappings.
+//! * Pages wholly past the end of the file raise `SIGBUS` (`BUS_ADRERR`)
+//!   when touched, as on Linux; bytes past the end in the last page read as
+//!   zero. The end is the file's size at `mmap` time; for `MAP_SHARED` it
+//!   moves with `write`/`pwrite64` past it and `ftruncate` (not `truncate`,
+//!   `writev`, `pwritev`), and a shorter end does not take away pages
+//!   already touched.
 //!
 //! Rejected: a real page cache shared with the VFS (every `read`/`write` of a
 //! regular file consulting the mapped frames) — full coherence, but it means
@@ -101,13 +106,23 @@ pub fn map(
 ) -> Result<(), Errno> {
     let mem = &mut ctx.proc.mem;
     let first = off / PAGE;
+    let size = f.stat()?.size;
     let obj = if shared {
         let obj = object_for(f.vnode());
+        obj.set_size_pages(size.div_ceil(PAGE));
         mem.map_shared_obj(start, len, perms, &obj, first)
             .map_err(map_err)?;
         Some(obj)
     } else {
-        mem.map_fixed(start, len, perms).map_err(map_err)?;
+        // Pages wholly past the end of the file raise SIGBUS when touched.
+        let in_file = (size.saturating_sub(off).div_ceil(PAGE) * PAGE).min(len);
+        if in_file > 0 {
+            mem.map_fixed(start, in_file, perms).map_err(map_err)?;
+        }
+        if in_file < len {
+            mem.map_past_eof(start + in_file, len - in_file, perms)
+                .map_err(map_err)?;
+        }
         None
     };
     let mut buf = vec![0u8; PAGE as usize];
@@ -189,8 +204,8 @@ pub fn write_back(mem: &mut AddressSpace, start: u64, end: u64) -> Result<(), Er
 /// `write(fd, buf, count)`, then [`refresh`] of the written range.
 pub fn write(ctx: &mut Ctx, a: &Args) -> SysResult {
     let n = super::super::fs::write(ctx, a)?;
-    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32) {
-        refresh(f, f.offset().saturating_sub(n), n);
+    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32).cloned() {
+        refresh(&mut ctx.proc.mem, &f, f.offset().saturating_sub(n), n);
     }
     Ok(n)
 }
@@ -198,37 +213,68 @@ pub fn write(ctx: &mut Ctx, a: &Args) -> SysResult {
 /// `pwrite64(fd, buf, count, offset)`, then [`refresh`] of the written range.
 pub fn pwrite64(ctx: &mut Ctx, a: &Args) -> SysResult {
     let n = super::super::fs::pwrite64(ctx, a)?;
-    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32) {
-        refresh(f, a[3], n);
+    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32).cloned() {
+        refresh(&mut ctx.proc.mem, &f, a[3], n);
     }
     Ok(n)
 }
 
-/// After `n` bytes were written to `f` at `off`: copies them into the pages
-/// of the file's shared object that exist, so live `MAP_SHARED` mappings see
-/// `write`/`pwrite64` (other write paths — `writev`, `pwritev`, `truncate`,
-/// `sendfile` — do not refresh them).
-fn refresh(f: &OpenFile, off: u64, n: u64) {
-    if n == 0 || f.kind() != FileType::Regular {
-        return;
+/// `ftruncate(fd, length)`, then the new end of the file for its shared
+/// mappings: pages up to a longer end read as zero, as on Linux (pages a
+/// shorter end cuts off keep the frames they have).
+pub fn ftruncate(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let r = super::super::fs_fd::ftruncate(ctx, a)?;
+    if let Ok(f) = ctx.proc.fs.fds.get(a[0] as i32) {
+        if let (Some(obj), Ok(st)) = (shared_of(f), f.stat()) {
+            obj.set_size_pages(st.size.div_ceil(PAGE));
+        }
     }
-    let Some(obj) = SHARED.with(|s| {
+    Ok(r)
+}
+
+/// The shared object of `f`'s file, if a mapping has one.
+fn shared_of(f: &OpenFile) -> Option<SharedMem> {
+    if f.kind() != FileType::Regular {
+        return None;
+    }
+    SHARED.with(|s| {
         s.borrow()
             .iter()
             .find(|e| same_file(&e.vnode, f.vnode()))
             .map(|e| e.obj.clone())
-    }) else {
+    })
+}
+
+/// After `n` bytes were written to `f` at `off`: copies them into the pages
+/// of the file's shared object that exist, so live `MAP_SHARED` mappings see
+/// `write`/`pwrite64` (other write paths — `writev`, `pwritev`, `sendfile` —
+/// do not refresh them). Written pages past the object's old end get frames
+/// (in `mem`'s pool) and the end moves, so mappings that reach there see the
+/// new bytes instead of SIGBUS.
+fn refresh(mem: &mut AddressSpace, f: &OpenFile, off: u64, n: u64) {
+    if n == 0 {
+        return;
+    }
+    let Some(obj) = shared_of(f) else {
         return;
     };
     let v = f.vnode();
+    let old_end = obj.size_pages();
     let mut buf = vec![0u8; PAGE as usize];
     for idx in off / PAGE..=(off + n - 1) / PAGE {
-        if obj.has_page(idx) && v.fs().read(v.ino(), idx * PAGE, &mut buf).is_ok() {
-            // A short read leaves the old bytes past EOF: they were
-            // zero or written back, both still right.
-            obj.write_page(idx, &buf);
+        if v.fs().read(v.ino(), idx * PAGE, &mut buf).is_ok() {
+            if obj.has_page(idx) {
+                // A short read leaves the old bytes past EOF: they were
+                // zero or written back, both still right.
+                obj.write_page(idx, &buf);
+            } else if idx >= old_end {
+                mem.fill_shared_page(&obj, idx, &buf);
+            }
         }
         buf.fill(0);
+    }
+    if let Ok(st) = v.stat() {
+        obj.set_size_pages(st.size.div_ceil(PAGE));
     }
 }
 
@@ -238,6 +284,7 @@ mod tests {
     use super::*;
     use crate::syscall::table::nr;
     use crate::syscall::tests::TestVm;
+    use nanovm::mem::FaultKind;
 
     const RW: u64 = PROT_READ | PROT_WRITE;
     const CWD: u64 = -100i64 as u64;
@@ -276,7 +323,11 @@ mod tests {
             (PAGE + 99) % 251
         );
         assert_eq!(t.proc.mem.load_u8(m + PAGE + 100).unwrap(), 0);
-        assert_eq!(t.proc.mem.load_u8(m + 2 * PAGE).unwrap(), 0);
+        let past = t.proc.mem.load_u8(m + 2 * PAGE + 8).unwrap_err();
+        assert_eq!(
+            (past.kind, past.addr),
+            (FaultKind::PastEof, m + 2 * PAGE + 8)
+        );
         assert!(t.proc.mem.store_u8(m, 1).is_err());
         // From an offset, writable: stores stay in the mapping.
         let w = t
@@ -338,6 +389,25 @@ mod tests {
         let c = t.call(nr::MMAP, [0, PAGE, RW, MAP_SHARED, fd, 0]).unwrap();
         assert_eq!(t.proc.mem.load_u8(c + 1).unwrap(), b'X' as u64);
         assert_eq!(t.proc.mem.load_u8(c + PAGE - 1).unwrap(), (PAGE - 1) % 251);
+        // Past the end of the file (2 pages): SIGBUS; once the file grew,
+        // a new mapping sets the new end for all.
+        let e = t
+            .call(nr::MMAP, [0, 3 * PAGE, RW, MAP_SHARED, fd, 0])
+            .unwrap();
+        let past = t.proc.mem.load_u8(e + 2 * PAGE).unwrap_err();
+        assert_eq!(past.kind, FaultKind::PastEof);
+        let f = t
+            .call(nr::MMAP, [0, 5 * PAGE, RW, MAP_SHARED, fd, 0])
+            .unwrap();
+        assert_eq!(t.call(nr::PWRITE64, [fd, d, 2, 2 * PAGE + 1, 0, 0]), Ok(2));
+        assert_eq!(t.proc.mem.load_u8(e + 2 * PAGE + 2).unwrap(), b'Y' as u64);
+        assert_eq!(t.proc.mem.load_u8(f + 2 * PAGE + 1).unwrap(), b'X' as u64);
+        assert_eq!(t.proc.mem.load_u8(f + 2 * PAGE + 3).unwrap(), 0);
+        let past = t.proc.mem.load_u8(f + 3 * PAGE).unwrap_err();
+        assert_eq!(past.kind, FaultKind::PastEof);
+        // ftruncate to 5 pages: the new pages read as zero.
+        assert_eq!(t.call(nr::FTRUNCATE, [fd, 5 * PAGE, 0, 0, 0, 0]), Ok(0));
+        assert_eq!(t.proc.mem.load_u8(f + 4 * PAGE + 9).unwrap(), 0);
         drop(child);
         // MAP_FIXED over a shared file map writes it back first.
         t.proc.mem.store_u8(b + 5, 0xef).unwrap();

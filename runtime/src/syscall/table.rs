@@ -71,7 +71,7 @@ syscalls! {
    43, STATFS,             "statfs",             fs_stat::statfs,            Full,    [S, P],             Dec;
    44, FSTATFS,            "fstatfs",            fs_stat::fstatfs,           Full,    [I, P],             Dec;
    45, TRUNCATE,           "truncate",           fs_path::truncate,          Full,    [S, I],             Dec;
-   46, FTRUNCATE,          "ftruncate",          fs_fd::ftruncate,           Full,    [I, I],             Dec;
+   46, FTRUNCATE,          "ftruncate",          mm::file::ftruncate,        Full,    [I, I],             Dec;
    47, FALLOCATE,          "fallocate",          fs_fd::fallocate,           Partial, [I, X, I, I],       Dec;
    48, FACCESSAT,          "faccessat",          fs_path::faccessat,         Full,    [Dir, S, X],        Dec;
    49, CHDIR,              "chdir",              fs_path::chdir,             Full,    [S],                Dec;

@@ -99,11 +99,14 @@ fn sleep_until(ctx: &mut Ctx, deadline: u64) {
 }
 
 /// `nanosleep(req, rem)`: parks the thread for the duration (real time:
-/// other threads run meanwhile, the host is never blocked); never
-/// interrupted yet, so `rem` is not written.
+/// other threads run meanwhile, the host is never blocked). A signal ends
+/// it early with EINTR (or restarts it, with the whole duration, when no
+/// handler runs, until the same deadline) and the time left goes to `rem`
+/// (`kernel::interrupt`, `signal::deliver_pending`).
 pub fn nanosleep(ctx: &mut Ctx, a: &Args) -> SysResult {
     let ns = read_timespec(ctx, a[0])?;
     let deadline = ctx.host.monotonic_ns().saturating_add(ns);
+    let deadline = ctx.thread.sig.sleep_deadline.take().unwrap_or(deadline);
     sleep_until(ctx, deadline);
     Ok(0)
 }
@@ -123,6 +126,12 @@ pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> SysResult {
         req
     };
     let deadline = ctx.host.monotonic_ns().saturating_add(ns);
+    // A restarted relative sleep keeps its first deadline.
+    let resumed = ctx.thread.sig.sleep_deadline.take();
+    let deadline = match resumed {
+        Some(d) if a[1] & TIMER_ABSTIME == 0 => d,
+        _ => deadline,
+    };
     sleep_until(ctx, deadline);
     Ok(0)
 }

@@ -204,6 +204,14 @@ pub enum Event {
     },
 }
 
+/// The console's foreground process group, if there is a console.
+pub fn console_fg(pts: &devpts::PtsFs) -> Option<i32> {
+    pts.all()
+        .into_iter()
+        .find(|t| t.borrow().console)
+        .map(|t| t.borrow().fg_pgrp)
+}
+
 /// Sends `sig` to every process of group `pgrp` (queued in the kernel, for
 /// [`Kernel::settle`]).
 pub fn signal_group(k: &mut Kernel, pgrp: i32, sig: i32) {

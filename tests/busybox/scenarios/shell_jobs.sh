@@ -21,6 +21,9 @@ st=$( (sleep 5 & p=$!; kill $p; wait $p; echo $?) 2>/dev/null)
 check killed-term 143 "$st"
 st=$( (sleep 5 & p=$!; kill -KILL $p; wait $p; echo $?) 2>/dev/null)
 check killed-kill 137 "$st"
+# A job spinning in a subshell (no exec, no system call) stays killable.
+st=$( (while :; do :; done & p=$!; kill $p; wait $p; echo $?) 2>/dev/null)
+check killed-spin 143 "$st"
 kill -0 $$ && echo self-alive
 kill -l 15
 kill -l TERM 2>/dev/null || echo kill-l-name
