@@ -13,6 +13,8 @@ the pty as its controlling terminal, like a terminal emulator does) and types at
   editing; `vi` (raw mode, full screen) writes a file; Ctrl-D at the prompt exits with 0.
 - killed: `cat` as the only program, killed by a Ctrl-\\ (SIGQUIT): status 131.
 - sigterm: the emulator itself gets SIGTERM from outside while the guest waits for input.
+- sigint: a SIGINT sent to the emulator from outside reaches the guest's foreground group
+  (`cat` dies of it: status 130).
 
 After every scenario the host terminal's settings must be back to what they were (the CLI puts
 the host terminal in raw mode for the run). Exits 1 with a message on the first failure.
@@ -194,7 +196,17 @@ def sigterm(emu, root):
         raise Failure(f"SIGTERM: status {status}, want death by SIGTERM")
 
 
-SCENARIOS = {"shell": shell, "killed": killed, "sigterm": sigterm}
+def sigint(emu, root):
+    s = Session(emu + ["--root", root, "--", "/bin/cat"])
+    s.type(b"y\r")
+    s.expect(b"y\r\ny\r\n")
+    s.proc.send_signal(signal.SIGINT)
+    status = s.finish()
+    if status != 128 + 2:
+        raise Failure(f"SIGINT: status {status}, want 130 (cat interrupted)")
+
+
+SCENARIOS = {"shell": shell, "killed": killed, "sigterm": sigterm, "sigint": sigint}
 
 
 def main():
