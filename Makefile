@@ -72,9 +72,9 @@ demo: build
 # The Linux personality's oracle suites (docs/testing.md). Each runs under qemu-riscv64 alone
 # (keeps the golden files and determinism honest), then NanoVM (native CLI and the wasm build)
 # against the same golden files / the qemu oracle, on the programs and scenarios NanoVM passes
-# today. Still failing: proc (proc-self-exe needs argv[0]'s host path in the guest).
-LINUX_PASSING := file mmap pipe signal stack thread time
-BUSYBOX_PASSING := archive diff_patch exec_scripts files misc more_tools shell_basics shell_jobs shell_redir text_tools
+# today: all of them.
+LINUX_PASSING := file mmap pipe proc signal stack thread time
+BUSYBOX_PASSING := archive diff_patch exec_scripts files misc more_tools procfs shell_basics shell_jobs shell_redir text_tools
 NANOVM_NATIVE := $(CURDIR)/target/release/nanovm run
 NANOVM_WASM := $(NODE) $(CURDIR)/js/bin/nanovm.mjs run
 # Dynamic binaries are host paths: the image's libraries go on the default root at /lib.

@@ -67,6 +67,7 @@ export const nodeFsMethods = {
       const now = Date.now() / 1000;
       fs.futimesSync(fd, Number.isNaN(atime) ? now : atime, Number.isNaN(mtime) ? now : mtime);
     }),
+  fsFchmod: (fd, mode) => num(() => fs.fchmodSync(fd, mode)),
   fsChmod: (p, mode) => num(() => fs.chmodSync(path(p), mode)),
   fsMkdir: (p, mode) => num(() => fs.mkdirSync(path(p), { mode })),
   fsSymlink: (target, p) => num(() => fs.symlinkSync(path(target), path(p))),

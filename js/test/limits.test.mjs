@@ -1,6 +1,7 @@
 //! Limits that protect the host, through the wasm build: a looping or sleeping guest killed from
 //! the host (`killGuest`, `interruptGuest`), Ctrl-C (SIGINT) to the CLI delivered to the guest,
-//! and a failed wasm `memory.grow` turned into the guest's out-of-memory kill instead of a trap.
+//! a fork bomb stopped by RLIMIT_NPROC, and a failed wasm `memory.grow` turned into the guest's
+//! out-of-memory kill instead of a trap.
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ function compileRuntimeGuest(name, dir) {
 
 before(() => {
   const dir = tempDir();
-  for (const name of ['spin', 'oom']) bins[name] = compileRuntimeGuest(name, dir);
+  for (const name of ['spin', 'oom', 'forkbomb']) bins[name] = compileRuntimeGuest(name, dir);
 });
 
 /** Loads `spin ARGS` in-process with a memory host. */
@@ -115,6 +116,13 @@ test('CLI: Ctrl-C wakes a sleeping guest at once (exit 130)', async () => {
   const o = await cliSigint(['sleep']);
   assert.equal(o.status, 130, show(o));
   assert.ok(Date.now() - t0 < 20_000, 'not at the end of the sleep');
+});
+
+test('a fork bomb under the default RLIMIT_NPROC gets EAGAIN; the wasm instance survives', () => {
+  const r = spawnSync(process.execPath, [CLI, 'run', bins.forkbomb, 'default'], { encoding: 'utf8' });
+  const o = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  assert.equal(o.status, 0, show(o));
+  assert.equal(o.stdout, 'limit=4096\nstopped=1 eagain=1 reaped_all=1\nmade=4095\n', show(o));
 });
 
 test('a failed wasm memory.grow is the guest OOM kill (exit 137), not a trap', () => {

@@ -7,7 +7,9 @@
 //! # The tree
 //! - Default: a memfs root holding `/tmp` (`1777`), `/dev` (devfs, with a
 //!   memfs on `/dev/shm`), `/proc` (a [`ProcFs`], also mounted on
-//!   `DIR/proc` with `--root`), `/etc` (`passwd`, `group`, `hostname`) and `/root`.
+//!   `DIR/proc` with `--root`), `/etc` (`passwd`, `group`, `hostname`) and `/root`;
+//!   the program being run is copied in at its host path
+//!   ([`FsCtx::add_program`]), so `/proc/self/exe` names a file the guest sees.
 //! - `--root DIR`: `DIR` served by a read-only [`HostFs`] (the host directory
 //!   is never modified), with a memfs on `/tmp` that starts as a copy of
 //!   `DIR/tmp` (so scratch files prepared there are visible; writes stay in
@@ -506,6 +508,7 @@ impl FsCtx {
             procfs,
             pts,
         });
+        crate::procview::install_host(&kernel);
         let mut fds = FdTable::new();
         let sfs: Rc<dyn FileSystem> = stdio;
         for fd in 0..3u64 {
@@ -594,6 +597,53 @@ impl FsCtx {
             .flatten()
             .copied()
             .collect()
+    }
+
+    /// Without `--root`, the program the host runs is not in the guest's
+    /// tree, so `/proc/self/exe` would name a file the guest cannot see
+    /// (`realpath` of it fails) and re-executing itself by path would need
+    /// the host. This puts a copy (mode 0755, owned by root) at its
+    /// absolute guest path `path` in the in-memory root, creating the
+    /// directories, unless something is there already or the path leads
+    /// out of the memfs (into `/dev`, `/proc` or a `--mount`). Programs
+    /// larger than 64 MiB are left out (use `--root` or `--mount`).
+    pub fn add_program(&self, path: &[u8], bytes: &[u8]) {
+        const MAX: usize = 64 << 20;
+        let root = self.kernel.vfs.root();
+        if bytes.len() > MAX || root.fs().name() != "memfs" || !path.starts_with(b"/") {
+            return;
+        }
+        let comps: Vec<&[u8]> = path
+            .split(|&b| b == b'/')
+            .filter(|c| !c.is_empty())
+            .collect();
+        let Some((name, dirs)) = comps.split_last() else {
+            return;
+        };
+        let fs = root.fs().clone();
+        let mut dir = root;
+        for c in dirs {
+            let next = match fs.lookup(dir.ino(), c) {
+                Ok(ino) => dir.with_ino(ino),
+                Err(Errno::ENOENT) => match fs.mkdir(dir.ino(), c, &dir_node(0o755)) {
+                    Ok(ino) => dir.with_ino(ino),
+                    Err(_) => return,
+                },
+                Err(_) => return,
+            };
+            // Stop at mount points and anything that is not a plain directory.
+            if self.kernel.vfs.mounted_on(&next).is_some() || !next.stat().is_ok_and(|s| s.is_dir())
+            {
+                return;
+            }
+            dir = next;
+        }
+        if fs.lookup(dir.ino(), name).is_ok() {
+            return;
+        }
+        if let Ok(ino) = fs.create(dir.ino(), name, &file_node(0o755)) {
+            let _ = fs.write(ino, 0, bytes);
+        }
     }
 
     /// `execve`'s file access: resolves `path` (from the cwd), checks it is

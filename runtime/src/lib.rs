@@ -33,6 +33,7 @@ pub mod itimer;
 pub mod kernel;
 pub mod layout;
 pub mod loader;
+pub mod procview;
 pub mod sched;
 pub mod sigframe;
 pub mod signal;

@@ -88,6 +88,25 @@ pub fn load_interp(
     load_at(mem, elf, bytes, bias)
 }
 
+/// The file-backed pages of `elf`'s segments loaded with `bias`:
+/// `(start, end, file offset)`, for `/proc/<pid>/maps` (a segment's bss
+/// past its last file page is anonymous memory, as on Linux).
+pub fn file_ranges(elf: &ElfFile, bias: u64) -> Vec<(u64, u64, u64)> {
+    let mut v = Vec::new();
+    for s in &elf.segments {
+        if s.filesz == 0 {
+            continue;
+        }
+        let start = s.vaddr.wrapping_add(bias);
+        let Some(end) = start.checked_add(s.filesz).and_then(page_up) else {
+            continue;
+        };
+        let first = page_down(start);
+        v.push((first, end, page_down(s.offset)));
+    }
+    v
+}
+
 /// Loads `elf` with every link-time address moved by `bias`.
 fn load_at(
     mem: &mut AddressSpace,

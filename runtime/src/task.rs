@@ -133,6 +133,13 @@ pub struct Process {
     pub memory_limit: Option<u64>,
     /// Interval timers (`setitimer`).
     pub itimers: crate::itimer::Timers,
+    /// The file-backed ranges of `mem`, for `/proc/<pid>/maps`.
+    pub file_maps: crate::procview::maps::FileMaps,
+    /// What `/proc`'s mirror last saw of `fs` (see `procview::sync`).
+    pub proc_seen: crate::procview::Seen,
+    /// The nice value, -20..=19 (Linux keeps one per thread; here the
+    /// process shares one).
+    pub nice: i32,
 }
 
 impl Process {
@@ -200,6 +207,9 @@ impl Process {
             sleep_offset_ns: 0,
             memory_limit: None,
             itimers: Default::default(),
+            file_maps: Default::default(),
+            proc_seen: Default::default(),
+            nice: 0,
         }
     }
 }
@@ -229,6 +239,9 @@ pub struct Thread {
     pub altstack: (u64, u32, u64),
     /// Queued `siginfo`s and the `rt_sigsuspend` saved mask.
     pub sig: crate::signal::ThreadSignals,
+    /// Scheduling policy (`SCHED_OTHER`, `SCHED_BATCH` or `SCHED_IDLE`;
+    /// the real-time ones need a privilege the guest lacks).
+    pub sched_policy: u32,
 }
 
 impl Thread {
@@ -246,6 +259,7 @@ impl Thread {
             robust_list: (0, 0),
             altstack: (0, 2, 0), // SS_DISABLE
             sig: Default::default(),
+            sched_policy: 0,
         }
     }
 }
@@ -269,7 +283,9 @@ impl Process {
         c.comm = self.comm.clone();
         c.sleep_offset_ns = self.sleep_offset_ns;
         c.memory_limit = self.memory_limit;
+        c.nice = self.nice;
         c.fs = self.fs.clone_for_fork();
+        c.file_maps = self.file_maps.clone();
         c.fs.kernel.procfs.fork(self.pid, pid, c.pgid, c.sid);
         c
     }
@@ -284,6 +300,7 @@ impl Thread {
         t.cpu.reservation = nanovm::cpu::NO_RESERVATION;
         t.tid = tid;
         t.sigmask = self.sigmask;
+        t.sched_policy = self.sched_policy;
         t
     }
 }

@@ -269,6 +269,9 @@ impl Vm {
             opts.exe_name.clone()
         };
         let mut fs = fs;
+        if opts.fs.root.is_none() {
+            fs.add_program(&fs.exe_path(&execfn), bytes);
+        }
         let mut open = |p: &[u8]| fs.open_exec(p);
         let img = load_image(&mut mem, bytes, argv, envp, &execfn, GUEST_UID, &mut open)?;
         let mut proc = Process::new(mem, img.brk, &execfn);
@@ -301,6 +304,8 @@ impl Vm {
                 ..info
             },
         );
+        crate::procview::record_exec(&mut proc, envp, img.sp);
+        crate::procview::record_image(&mut proc, &execfn, &img.elf_maps);
         let mut thread = Thread::new(pid, img.entry);
         thread.cpu.x[2] = img.sp;
         k.procs.insert(pid, Box::new(proc));
@@ -572,6 +577,7 @@ impl Vm {
         }
         let used = t.cpu.instret - start;
         if thread_gone && end.is_none() {
+            p.fs.kernel.procfs.thread_exit(p.pid, t.tid);
             self.k.dead_instret += t.cpu.instret;
             self.stash_init_cpu(t);
             self.k.procs.insert(p.pid, p);
@@ -883,6 +889,8 @@ pub struct Image {
     pub brk: u64,
     /// Address of the 16 `AT_RANDOM` bytes (to fill from the host).
     pub random: u64,
+    /// The file-backed ranges of the program and its loader (for `maps`).
+    pub elf_maps: crate::procview::ElfMaps,
 }
 
 /// Reads a file to execute by its guest path (`FsCtx::open_exec`).
@@ -924,11 +932,17 @@ pub fn load_image(
     };
     mem.set_mmap_top(layout::MMAP_TOP);
     let img = loader::load(mem, &file, bytes).map_err(|e| LoadError::Map { addr: e.addr })?;
+    let mut elf_maps = crate::procview::ElfMaps {
+        exe: loader::file_ranges(&file, img.bias),
+        interp: None,
+    };
     let (start, base) = match &interp {
         None => (img.entry, 0),
         Some((ifile, ibytes)) => {
             let i = loader::load_interp(mem, ifile, ibytes)
                 .map_err(|e| LoadError::Map { addr: e.addr })?;
+            let path = file.interp.clone().unwrap_or_default();
+            elf_maps.interp = Some((path, loader::file_ranges(ifile, i.bias)));
             (i.entry, i.bias)
         }
     };
@@ -957,6 +971,7 @@ pub fn load_image(
         sp: st.sp,
         brk: img.brk,
         random: st.random,
+        elf_maps,
     })
 }
 

@@ -601,6 +601,33 @@ fn procfs() {
 }
 
 #[test]
+fn procself() {
+    // maps, fd/ links (file, pipe, reopening), fdinfo, cwd, environ, task/.
+    let env = [("PROCSELF_MARK", "yes")];
+    let o = same_as_qemu("procself", Link::Static, &[], &env, b"from stdin\n");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(!text.contains(": 0"), "{text}");
+    assert!(text.contains("cwd after chdir: /tmp\n"), "{text}");
+    assert!(text.contains("stdin via link: 1 [from stdin]\n"), "{text}");
+    // What qemu-user cannot show: [heap], and task/ and status of the guest
+    // itself rather than of the qemu process. Linux's answers.
+    let prog = build("procself", Link::Static);
+    let (ours, _, _) = run_vm(&prog, &["exact"], &env, b"from stdin\n");
+    let text = String::from_utf8(ours.stdout).unwrap();
+    assert!(!text.contains(": 0") && !text.contains(" 0\n"), "{text}");
+    for want in [
+        "exact: tasks 3\n",
+        "exact: status Threads 3\n",
+        "exact: SigBlk line 1\n",
+        "exact: heap line 1\n",
+        "exact: sbrk in heap 1\n",
+        "exact: reread sees new mapping 1\n",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in {text}");
+    }
+}
+
+#[test]
 fn pseudo_terminals() {
     let o = same_as_qemu("pty", Link::Static, &[], &[], b"");
     let text = String::from_utf8(o.stdout).unwrap();

@@ -163,6 +163,8 @@ fn exec(ctx: &mut Ctx, path: u64, argv: u64, envp: u64, _flags: u64) -> SysResul
     ctx.proc.fs.exec();
     let exe = ctx.proc.fs.exe_path(&file);
     ctx.proc.fs.kernel.procfs.exec(ctx.proc.pid, &exe, &argv);
+    crate::procview::record_exec(ctx.proc, &envp, img.sp);
+    crate::procview::record_image(ctx.proc, &file, &img.elf_maps);
     let instret = ctx.thread.cpu.instret;
     *ctx.thread.cpu = Cpu::new(img.entry);
     ctx.thread.cpu.instret = instret;

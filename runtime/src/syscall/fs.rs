@@ -91,6 +91,7 @@ pub(crate) fn read_file(
         }
         return f.read(buf).or_else(|e| would_block(ctx, f, e));
     }
+    crate::procview::before_read(ctx, f, off.unwrap_or(f.offset()));
     match off {
         Some(o) => f.pread(buf, o),
         None => f.read(buf),

@@ -84,12 +84,17 @@ pub fn openat(ctx: &mut Ctx, a: &Args) -> SysResult {
         .kernel
         .vfs
         .open(&fs.path_ctx(), &start, &path, flags, mode)?;
-    if f.kind() == crate::vfs::FileType::Fifo && flags & O_PATH == 0 {
+    if f.kind() == crate::vfs::FileType::Fifo
+        && flags & O_PATH == 0
+        && fs.kernel.pipe_ino(&f).is_none()
+        && fs.kernel.host_fd(&f).is_none()
+    {
         f = fs.kernel.open_fifo(f);
     }
     if f.kind() == crate::vfs::FileType::CharDevice {
         f = super::tty::open_hook(ctx, f, flags)?;
     }
+    let f = crate::procview::open_hook(ctx, f);
     install(ctx, f, flags & O_CLOEXEC != 0)
 }
 

@@ -216,6 +216,8 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     if let Some(f) = src {
         file::map(ctx, &f, start, len, perms, shared, off)?;
+        let backing = crate::procview::maps::Backing::File(f);
+        ctx.proc.file_maps.add(start, start + len, off, backing);
         return Ok(start);
     }
     let res = if shared {
@@ -224,6 +226,7 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> SysResult {
         mem.map_fixed(start, len, perms)
     };
     res.map_err(map_err)?;
+    ctx.proc.file_maps.clear(start, start + len);
     Ok(start)
 }
 
@@ -242,6 +245,7 @@ pub fn munmap(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     file::write_back(&mut ctx.proc.mem, addr, addr + len)?;
     ctx.proc.mem.unmap(addr, len).map_err(map_err)?;
+    ctx.proc.file_maps.clear(addr, addr + len);
     Ok(0)
 }
 
@@ -380,6 +384,7 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> SysResult {
             if new_len < old_len {
                 mem.unmap(old + new_len, old_len - new_len)
                     .map_err(map_err)?;
+                ctx.proc.file_maps.clear(old + new_len, old + old_len);
             }
             return Ok(old);
         }
@@ -421,6 +426,10 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> SysResult {
         done += n as u64;
     }
     mem.unmap(old, old_len).map_err(map_err)?;
+    let maps = &mut ctx.proc.file_maps;
+    maps.clear(dest, dest + new_len);
+    maps.moved(old, copy, dest);
+    maps.clear(old, old + old_len);
     Ok(dest)
 }
 

@@ -8,6 +8,7 @@
 //! value for `a0` or an errno. A call that ends the run (exit, a fatal
 //! signal) sets `ctx.stop`.
 
+pub mod cred;
 pub mod exec;
 pub mod fs;
 pub mod fs_fd;
@@ -20,6 +21,7 @@ pub mod fs_stdio;
 pub mod futex;
 pub mod mm;
 pub mod names;
+pub mod prio;
 pub mod process;
 pub mod random;
 pub mod signal;
@@ -117,11 +119,14 @@ pub fn stdio_fd(ctx: &Ctx, fd: u64) -> Option<i32> {
 
 /// Runs syscall `nr` with `args`: the table's handler, or `ENOSYS`.
 pub fn dispatch(ctx: &mut Ctx, nr: u64, args: &Args) -> SysResult {
-    ctx.proc.fs.kernel.procfs.set_current(ctx.proc.pid);
-    match table::lookup(nr) {
+    let procfs = &ctx.proc.fs.kernel.procfs;
+    procfs.set_current_thread(ctx.proc.pid, ctx.thread.tid);
+    let res = match table::lookup(nr) {
         Some(s) => (s.handler)(ctx, args),
         None => Err(Errno::ENOSYS),
-    }
+    };
+    crate::procview::sync(ctx.proc);
+    res
 }
 
 #[cfg(test)]

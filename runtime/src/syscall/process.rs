@@ -187,19 +187,6 @@ pub fn sched_yield(ctx: &mut Ctx, _: &Args) -> SysResult {
     Ok(0)
 }
 
-/// `sched_getaffinity(pid, len, mask)`: one CPU.
-pub fn sched_getaffinity(ctx: &mut Ctx, a: &Args) -> SysResult {
-    let pid = a[0] as i32;
-    if pid != 0 && pid != ctx.thread.tid {
-        return Err(Errno::ESRCH);
-    }
-    if a[1] < 8 || a[1] % 8 != 0 {
-        return Err(Errno::EINVAL);
-    }
-    ctx.put_u64s(a[2], &[1])?;
-    Ok(8)
-}
-
 /// `uname(buf)`: six 65-byte fields.
 pub fn uname(ctx: &mut Ctx, a: &Args) -> SysResult {
     let mut buf = [0u8; 6 * 65];

@@ -5,8 +5,8 @@
 use super::strace::Arg::{self, *};
 use super::strace::Ret;
 use super::{
-    exec, fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, futex, mm, process, random,
-    signal, thread, time, wait, Handler,
+    cred, exec, fs, fs_fd, fs_ioctl, fs_path, fs_pipe, fs_poll, fs_stat, futex, mm, prio, process,
+    random, signal, thread, time, wait, Handler,
 };
 
 /// How completely a call is implemented.
@@ -117,8 +117,15 @@ syscalls! {
   113, CLOCK_GETTIME,      "clock_gettime",      time::clock_gettime,        Full,    [I, P],             Dec;
   114, CLOCK_GETRES,       "clock_getres",       time::clock_getres,         Full,    [I, P],             Dec;
   115, CLOCK_NANOSLEEP,    "clock_nanosleep",    time::clock_nanosleep,      Partial, [I, I, P, P],       Dec;
-  123, SCHED_GETAFFINITY,  "sched_getaffinity",  process::sched_getaffinity, Full,    [I, U, P],          Dec;
+  118, SCHED_SETPARAM,     "sched_setparam",     prio::sched_setparam,       Full,    [I, P],             Dec;
+  119, SCHED_SETSCHEDULER, "sched_setscheduler", prio::sched_setscheduler,   Full,    [I, I, P],          Dec;
+  120, SCHED_GETSCHEDULER, "sched_getscheduler", prio::sched_getscheduler,   Full,    [I],                Dec;
+  121, SCHED_GETPARAM,     "sched_getparam",     prio::sched_getparam,       Full,    [I, P],             Dec;
+  122, SCHED_SETAFFINITY,  "sched_setaffinity",  prio::sched_setaffinity,    Full,    [I, U, P],          Dec;
+  123, SCHED_GETAFFINITY,  "sched_getaffinity",  prio::sched_getaffinity,    Full,    [I, U, P],          Dec;
   124, SCHED_YIELD,        "sched_yield",        process::sched_yield,       Full,    [],                 Dec;
+  125, SCHED_GET_PRIORITY_MAX, "sched_get_priority_max", prio::sched_get_priority_max, Full, [I],            Dec;
+  126, SCHED_GET_PRIORITY_MIN, "sched_get_priority_min", prio::sched_get_priority_min, Full, [I],            Dec;
   129, KILL,               "kill",               signal::kill,               Partial, [I, I],             Dec;
   130, TKILL,              "tkill",              signal::tkill,              Partial, [I, I],             Dec;
   131, TGKILL,             "tgkill",             signal::tgkill,             Partial, [I, I, I],          Dec;
@@ -130,20 +137,34 @@ syscalls! {
   137, RT_SIGTIMEDWAIT,    "rt_sigtimedwait",    signal::rt_sigtimedwait,    Partial, [P, P, P, U],       Dec;
   138, RT_SIGQUEUEINFO,    "rt_sigqueueinfo",    signal::rt_sigqueueinfo,    Partial, [I, I, P],          Dec;
   139, RT_SIGRETURN,       "rt_sigreturn",       signal::rt_sigreturn,       Full,    [],                 Dec;
+  140, SETPRIORITY,        "setpriority",        prio::setpriority,          Partial, [I, I, I],          Dec;
+  141, GETPRIORITY,        "getpriority",        prio::getpriority,          Partial, [I, I],             Dec;
+  143, SETREGID,           "setregid",           cred::setregid,             Full,    [I, I],             Dec;
+  144, SETGID,             "setgid",             cred::setgid,               Full,    [I],                Dec;
+  145, SETREUID,           "setreuid",           cred::setreuid,             Full,    [I, I],             Dec;
+  146, SETUID,             "setuid",             cred::setuid,               Full,    [I],                Dec;
+  147, SETRESUID,          "setresuid",          cred::setresuid,            Full,    [I, I, I],          Dec;
   148, GETRESUID,          "getresuid",          process::getresuid,         Full,    [P, P, P],          Dec;
+  149, SETRESGID,          "setresgid",          cred::setresgid,            Full,    [I, I, I],          Dec;
   150, GETRESGID,          "getresgid",          process::getresgid,         Full,    [P, P, P],          Dec;
+  151, SETFSUID,           "setfsuid",           cred::setfsuid,             Full,    [I],                Dec;
+  152, SETFSGID,           "setfsgid",           cred::setfsgid,             Full,    [I],                Dec;
   153, TIMES,              "times",              time::times,                Full,    [P],                Dec;
   154, SETPGID,            "setpgid",            process::setpgid,           Full,    [I, I],             Dec;
   155, GETPGID,            "getpgid",            process::getpgid,           Full,    [I],                Dec;
   156, GETSID,             "getsid",             process::getsid,            Full,    [I],                Dec;
   157, SETSID,             "setsid",             process::setsid,            Full,    [],                 Dec;
   158, GETGROUPS,          "getgroups",          process::getgroups,         Full,    [I, P],             Dec;
+  159, SETGROUPS,          "setgroups",          cred::setgroups,            Full,    [I, P],             Dec;
   160, UNAME,              "uname",              process::uname,             Full,    [P],                Dec;
+  161, SETHOSTNAME,        "sethostname",        cred::set_uts_name,         Full,    [S, U],             Dec;
+  162, SETDOMAINNAME,      "setdomainname",      cred::set_uts_name,         Full,    [S, U],             Dec;
   163, GETRLIMIT,          "getrlimit",          process::getrlimit,         Full,    [I, P],             Dec;
   164, SETRLIMIT,          "setrlimit",          process::setrlimit,         Full,    [I, P],             Dec;
   165, GETRUSAGE,          "getrusage",          process::getrusage,         Partial, [I, P],             Dec;
   166, UMASK,              "umask",              fs_path::umask,             Full,    [X],                Dec;
   167, PRCTL,              "prctl",              process::prctl,             Partial, [I, X, X, X, X],    Dec;
+  168, GETCPU,             "getcpu",             prio::getcpu,               Full,    [P, P, P],          Dec;
   169, GETTIMEOFDAY,       "gettimeofday",       time::gettimeofday,         Full,    [P, P],             Dec;
   172, GETPID,             "getpid",             process::getpid,            Full,    [],                 Dec;
   173, GETPPID,            "getppid",            process::getppid,           Full,    [],                 Dec;

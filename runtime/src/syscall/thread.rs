@@ -172,6 +172,7 @@ fn new_thread(ctx: &mut Ctx, flags: u64, stack: u64, ptid: u64, tls: u64, ctid: 
         put_tid(&mut ctx.proc.mem, ctid, tid)?;
     }
     ctx.kernel.threads.insert(tid, t);
+    ctx.proc.fs.kernel.procfs.thread_start(ctx.proc.pid, tid);
     Ok(tid as u64)
 }
 

@@ -33,6 +33,9 @@ struct Slot {
 pub struct FdTable {
     slots: Vec<Option<Slot>>,
     limit: usize,
+    /// Bumped by every change of the slots (`/proc` refreshes its view
+    /// of the table when it moves).
+    version: u64,
 }
 
 impl Default for FdTable {
@@ -47,6 +50,7 @@ impl FdTable {
         FdTable {
             slots: Vec::new(),
             limit: DEFAULT_LIMIT,
+            version: 0,
         }
     }
 
@@ -78,6 +82,7 @@ impl FdTable {
     /// Install `file` at the lowest free descriptor `>= min` (EMFILE if none
     /// below the limit; `min` past the limit is EINVAL as for `F_DUPFD`).
     pub fn alloc_from(&mut self, min: usize, file: Rc<OpenFile>, cloexec: bool) -> VfsResult<i32> {
+        self.version += 1;
         if min >= self.limit {
             return Err(Errno::EINVAL);
         }
@@ -118,6 +123,7 @@ impl FdTable {
         new: i32,
         flags: u32,
     ) -> VfsResult<(i32, Option<Rc<OpenFile>>)> {
+        self.version += 1;
         if flags & !O_CLOEXEC != 0 || old == new {
             return Err(Errno::EINVAL);
         }
@@ -147,6 +153,7 @@ impl FdTable {
 
     /// `close`: remove `fd`, returning its description (EBADF if not open).
     pub fn close(&mut self, fd: i32) -> VfsResult<Rc<OpenFile>> {
+        self.version += 1;
         let i = Self::index(fd)?;
         let slot = self
             .slots
@@ -163,6 +170,7 @@ impl FdTable {
     /// `CLOSE_RANGE_CLOEXEC` mark close-on-exec) every open fd in
     /// `first..=last`. EINVAL if `first > last` or unknown flags.
     pub fn close_range(&mut self, first: u32, last: u32, flags: u32) -> VfsResult<()> {
+        self.version += 1;
         if first > last || flags & !(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE) != 0 {
             return Err(Errno::EINVAL);
         }
@@ -194,6 +202,7 @@ impl FdTable {
 
     /// Set the close-on-exec flag of `fd` (`F_SETFD`).
     pub fn set_cloexec(&mut self, fd: i32, on: bool) -> VfsResult<()> {
+        self.version += 1;
         let i = Self::index(fd)?;
         let s = self
             .slots
@@ -206,6 +215,7 @@ impl FdTable {
 
     /// At `execve`: close every close-on-exec descriptor.
     pub fn exec(&mut self) {
+        self.version += 1;
         for slot in &mut self.slots {
             if matches!(slot, Some(s) if s.cloexec) {
                 *slot = None;
@@ -214,6 +224,19 @@ impl FdTable {
         while matches!(self.slots.last(), Some(None)) {
             self.slots.pop();
         }
+    }
+
+    /// A number that changes whenever a descriptor is opened, closed or
+    /// has its close-on-exec flag changed.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Every open descriptor with its description and close-on-exec flag.
+    pub fn entries(&self) -> Vec<(i32, &Rc<OpenFile>, bool)> {
+        let open = self.slots.iter().enumerate();
+        open.filter_map(|(i, s)| s.as_ref().map(|s| (i as i32, &s.file, s.cloexec)))
+            .collect()
     }
 
     /// Open descriptors in increasing order (for `/proc/self/fd`).

@@ -73,12 +73,18 @@ pub const SEEK_HOLE: u32 = 4;
 
 use flags::*;
 
+/// Where a file was opened: the directory and the name in it.
+pub type Origin = (Vnode, Vec<u8>);
+
 /// An open file description.
 pub struct OpenFile {
     vnode: Vnode,
     kind: FileType,
     flags: Cell<u32>,
     offset: Cell<u64>,
+    /// Where it was opened: directory and name (Linux's `f_path`, for
+    /// `/proc/<pid>/fd` and `maps`; see [`super::Vfs::origin_path`]).
+    origin: Option<Origin>,
 }
 
 impl OpenFile {
@@ -91,7 +97,19 @@ impl OpenFile {
             kind,
             flags,
             offset: Cell::new(0),
+            origin: None,
         }
+    }
+
+    /// This description, recorded as opened as `origin` (directory, name).
+    pub fn with_origin(mut self, origin: Option<Origin>) -> OpenFile {
+        self.origin = origin;
+        self
+    }
+
+    /// Where it was opened (directory, name), if by a name.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
     }
 
     /// The inode.

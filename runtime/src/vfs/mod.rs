@@ -60,17 +60,15 @@ pub mod file;
 pub mod hostdir;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hostfs;
-#[cfg(not(target_arch = "wasm32"))]
-mod hostfs_node;
 #[cfg(target_arch = "wasm32")]
 pub mod jsfs;
-#[cfg(target_arch = "wasm32")]
-mod jsfs_node;
 pub mod memfs;
 pub mod mount;
 pub mod ops;
 pub mod path;
 pub mod procfs;
+mod procfs_state;
+mod procfs_text;
 mod sparse;
 #[cfg(test)]
 mod tests;
@@ -407,6 +405,14 @@ pub trait FileSystem {
     fn open(&self, ino: Ino, flags: u32) -> VfsResult<()> {
         let _ = (ino, flags);
         Ok(())
+    }
+    /// For a *magic* symlink (`/proc/<pid>/fd/N`, `cwd`, `root`): the inode
+    /// it stands for and where that was opened, which path resolution jumps
+    /// to instead of resolving the text `readlink` shows (Linux's
+    /// `nd_jump_link`). The default (and every ordinary symlink) is `None`.
+    fn follow_link(&self, ino: Ino) -> VfsResult<Option<(Vnode, Option<file::Origin>)>> {
+        let _ = ino;
+        Ok(None)
     }
     /// Read at `off`; returns bytes read (0 at or past end of file).
     fn read(&self, ino: Ino, off: u64, buf: &mut [u8]) -> VfsResult<usize>;

@@ -102,13 +102,11 @@ impl Vfs {
         if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
             return Err(Errno::EINVAL);
         }
-        let (v, created) = if flags & O_CREAT != 0 && flags & O_PATH == 0 {
+        let (v, created, origin) = if flags & O_CREAT != 0 && flags & O_PATH == 0 {
             self.open_create(ctx, start, path, flags, mode)?
         } else {
-            (
-                self.lookup(ctx, start, path, flags & O_NOFOLLOW == 0)?,
-                false,
-            )
+            let (v, origin) = self.lookup_origin(ctx, start, path, flags & O_NOFOLLOW == 0)?;
+            (v, false, origin)
         };
         let st = v.stat()?;
         let kind = st.file_type().ok_or(Errno::EINVAL)?;
@@ -116,11 +114,10 @@ impl Vfs {
             return Err(Errno::ENOTDIR);
         }
         if flags & O_PATH != 0 {
-            return Ok(OpenFile::new(
-                v,
-                kind,
-                flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW),
-            ));
+            return Ok(
+                OpenFile::new(v, kind, flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW))
+                    .with_origin(origin),
+            );
         }
         match kind {
             FileType::Symlink => return Err(Errno::ELOOP),
@@ -157,10 +154,11 @@ impl Vfs {
             };
             v.fs().setattr(v.ino(), &attr)?;
         }
-        Ok(OpenFile::new(v, kind, flags))
+        Ok(OpenFile::new(v, kind, flags).with_origin(origin))
     }
 
-    /// The O_CREAT half of `open`: returns the inode and whether it was created.
+    /// The O_CREAT half of `open`: returns the inode, whether it was
+    /// created, and where it was found (as [`Vfs::lookup_origin`]).
     fn open_create(
         &self,
         ctx: &Ctx<'_>,
@@ -168,7 +166,7 @@ impl Vfs {
         path: &[u8],
         flags: u32,
         mode: u32,
-    ) -> VfsResult<(Vnode, bool)> {
+    ) -> VfsResult<(Vnode, bool, Option<super::file::Origin>)> {
         let mut dir = start.clone();
         let mut path = path.to_vec();
         for _ in 0..=MAX_SYMLINKS {
@@ -187,7 +185,7 @@ impl Vfs {
                         p.dir
                             .fs()
                             .create(p.dir.ino(), &p.name, &new_node(ctx.cred, &dst, m))?;
-                    return Ok((p.dir.with_ino(ino), true));
+                    return Ok((p.dir.with_ino(ino), true, Some((p.dir, p.name))));
                 }
                 Err(e) => return Err(e),
             };
@@ -195,10 +193,14 @@ impl Vfs {
                 return Err(Errno::EEXIST);
             }
             if v.stat()?.file_type() != Some(FileType::Symlink) {
-                return Ok((v, false));
+                return Ok((v, false, Some((p.dir, p.name))));
             }
             if flags & O_NOFOLLOW != 0 {
                 return Err(Errno::ELOOP);
+            }
+            // A magic link (`/proc/self/fd/1`) is the file itself.
+            if let Some((to, origin)) = v.fs().follow_link(v.ino())? {
+                return Ok((to, false, origin));
             }
             path = v.fs().readlink(v.ino())?;
             dir = p.dir;

@@ -10,6 +10,7 @@
 //! Limits: a component over [`NAME_MAX`] bytes or a path over [`PATH_MAX`] is
 //! ENAMETOOLONG; an empty path is ENOENT (AT_EMPTY_PATH is the caller's job).
 
+use super::file::Origin;
 use super::*;
 
 /// Read permission bit for [`check_access`].
@@ -149,7 +150,8 @@ impl Vfs {
         self.step(ctx, dir, name)
     }
 
-    /// Walk the components on `stack` from `cur`.
+    /// Walk the components on `stack` from `cur`. With `origin`, records
+    /// the directory and name of the last step (see [`Vfs::lookup_origin`]).
     fn walk(
         &self,
         ctx: &Ctx<'_>,
@@ -157,6 +159,7 @@ impl Vfs {
         mut stack: Vec<Vec<u8>>,
         follow_last: bool,
         mut must_dir: bool,
+        mut origin: Option<&mut Option<Origin>>,
     ) -> VfsResult<Vnode> {
         let mut links = 0u32;
         while let Some(name) = stack.pop() {
@@ -169,6 +172,14 @@ impl Vfs {
                 if links > MAX_SYMLINKS {
                     return Err(Errno::ELOOP);
                 }
+                // A magic link (`/proc/<pid>/fd/N`, `cwd`...) jumps to its inode.
+                if let Some((to, to_origin)) = next.fs().follow_link(next.ino())? {
+                    cur = to;
+                    if let Some(o) = origin.as_deref_mut() {
+                        *o = to_origin;
+                    }
+                    continue;
+                }
                 let target = next.fs().readlink(next.ino())?;
                 check_path(&target)?;
                 if target[0] == b'/' {
@@ -179,6 +190,9 @@ impl Vfs {
                 }
                 push_components(&mut stack, &target)?;
                 continue;
+            }
+            if let Some(o) = origin.as_deref_mut() {
+                *o = (last && name != b"." && name != b"..").then(|| (cur.clone(), name));
             }
             cur = next;
         }
@@ -206,7 +220,38 @@ impl Vfs {
         };
         let mut stack = Vec::new();
         push_components(&mut stack, path)?;
-        self.walk(ctx, cur, stack, follow, path.ends_with(b"/"))
+        self.walk(ctx, cur, stack, follow, path.ends_with(b"/"), None)
+    }
+
+    /// [`Vfs::lookup`] that also returns where the result was found: the
+    /// directory and name of the last step, for a result reached by a
+    /// name (None for `.`, `..`, `/` and magic links). It is what
+    /// [`Vfs::origin_path`] turns into the path `/proc/<pid>/fd/N` shows.
+    pub fn lookup_origin(
+        &self,
+        ctx: &Ctx<'_>,
+        start: &Vnode,
+        path: &[u8],
+        follow: bool,
+    ) -> VfsResult<(Vnode, Option<Origin>)> {
+        check_path(path)?;
+        let cur = if path[0] == b'/' {
+            ctx.root.clone()
+        } else {
+            start.clone()
+        };
+        let mut stack = Vec::new();
+        push_components(&mut stack, path)?;
+        let mut origin = None;
+        let v = self.walk(
+            ctx,
+            cur,
+            stack,
+            follow,
+            path.ends_with(b"/"),
+            Some(&mut origin),
+        )?;
+        Ok((v, origin))
     }
 
     /// Resolve all but the last component of `path` (following symlinks);
@@ -237,7 +282,7 @@ impl Vfs {
         let dir = if stack.is_empty() {
             cur
         } else {
-            self.walk(ctx, cur, stack, true, true)?
+            self.walk(ctx, cur, stack, true, true, None)?
         };
         if !dir.stat()?.is_dir() {
             return Err(Errno::ENOTDIR);
@@ -306,6 +351,33 @@ impl Vfs {
             out.extend_from_slice(n);
         }
         Ok(out)
+    }
+
+    /// The absolute path (from `ctx.root`) of `v`, reached as `name` in
+    /// directory `dir` when `origin` says so: what `readlink` of
+    /// `/proc/<pid>/fd/N` and the path column of `maps` show. Directories
+    /// use [`Vfs::path_of`]; a file whose links are all gone gets Linux's
+    /// ` (deleted)` suffix. ENOENT when no path is known.
+    pub fn origin_path(
+        &self,
+        ctx: &Ctx<'_>,
+        v: &Vnode,
+        origin: Option<&Origin>,
+    ) -> VfsResult<Vec<u8>> {
+        let st = v.stat()?;
+        if st.is_dir() {
+            return self.path_of(ctx, v);
+        }
+        let (dir, name) = origin.ok_or(Errno::ENOENT)?;
+        let mut p = self.path_of(ctx, dir)?;
+        if p != b"/" {
+            p.push(b'/');
+        }
+        p.extend_from_slice(name);
+        if st.nlink == 0 {
+            p.extend_from_slice(b" (deleted)");
+        }
+        Ok(p)
     }
 }
 
@@ -430,6 +502,39 @@ mod tests {
             vfs.lookup_parent(&ctx, &root, b"a/f/g").unwrap_err(),
             Errno::ENOTDIR
         );
+    }
+
+    #[test]
+    fn origin_is_the_real_directory_and_name() {
+        let (vfs, fs) = setup();
+        let root = vfs.root();
+        let cred = Cred::root();
+        let ctx = Ctx {
+            root: &root,
+            cred: &cred,
+        };
+        let a = fs.mkdir(1, b"a", &node(0o755)).unwrap();
+        fs.create(a, b"f", &node(mode::S_IFREG | 0o644)).unwrap();
+        fs.symlink(1, b"la", b"a", &node(0)).unwrap();
+        fs.symlink(a, b"lf", b"f", &node(0)).unwrap();
+        // Through a directory link and a final file link: /a/f.
+        let (v, fo) = vfs.lookup_origin(&ctx, &root, b"/la/lf", true).unwrap();
+        assert_eq!(
+            fo.as_ref().map(|o| (o.0.ino(), &o.1[..])),
+            Some((a, &b"f"[..]))
+        );
+        assert_eq!(vfs.origin_path(&ctx, &v, fo.as_ref()).unwrap(), b"/a/f");
+        // A directory names itself; `..` has no origin but a path.
+        let (d, o) = vfs.lookup_origin(&ctx, &root, b"/a/..", true).unwrap();
+        assert!(o.is_none());
+        assert_eq!(vfs.origin_path(&ctx, &d, None).unwrap(), b"/");
+        // Unlinked: Linux's suffix.
+        fs.unlink(a, b"f").unwrap();
+        assert_eq!(
+            vfs.origin_path(&ctx, &v, fo.as_ref()).unwrap(),
+            b"/a/f (deleted)"
+        );
+        assert_eq!(vfs.origin_path(&ctx, &v, None), Err(Errno::ENOENT));
     }
 
     #[test]

@@ -3,6 +3,7 @@
  * on any correct Linux, qemu-user included. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,5 +110,23 @@ int main(void) {
     T(ioctl(1, TCGETS, &tio) == 0);
     T(getpid() == gettid());
     T(close(100) == 0);
+    /* CPU affinity: answers that hold on any machine (CPU 0 always exists). */
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    T(sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_ISSET(0, &cpus));
+    T(sched_getaffinity(getpid(), sizeof cpus, &cpus) == 0);
+    T(sched_getaffinity(0, 4, &cpus) == 0);
+    T(sched_getaffinity(0x3fffffff, sizeof cpus, &cpus) == 0);
+    CPU_ZERO(&cpus);
+    CPU_SET(0, &cpus);
+    T(sched_setaffinity(0, sizeof cpus, &cpus) == 0);
+    T(sched_setaffinity(getpid(), sizeof cpus, &cpus) == 0);
+    T(syscall(SYS_sched_setaffinity, 0, 8, (void *)8) == 0);
+    T(sched_setaffinity(0x3fffffff, sizeof cpus, &cpus) == 0);
+    CPU_ZERO(&cpus);
+    T(sched_setaffinity(0, sizeof cpus, &cpus) == 0);
+    CPU_SET(0, &cpus);
+    T(sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_ISSET(0, &cpus));
+
     return 0;
 }

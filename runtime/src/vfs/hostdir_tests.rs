@@ -1,15 +1,23 @@
-//! HostFs tests on real temporary host trees: confinement (symlinks out,
-//! `..`, host-side swaps), read-only mounts leave the host byte-identical,
-//! read-write operations round-trip to the host.
+//! HostDirFs tests, each run twice: on real temporary host trees through `StdCalls` (the
+//! native `HostFs`) and on the in-memory `MemHost` (`hostdir_mem.rs`), a second host that
+//! follows intermediate symlinks as Linux does and checks permissions as an unprivileged
+//! user would. Confinement (symlinks out, `..`, host-side swaps), read-only mounts leave the
+//! host byte-identical, read-write operations round-trip to the host. The tests set up and
+//! inspect the host through the same primitive calls ([`HostCalls`]).
 
 use super::super::file::{flags::*, OpenFile};
+use super::super::hostfs::StdCalls;
 use super::super::mount::MountId;
 use super::super::path::Ctx;
+use super::mem::MemHost;
 use super::*;
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fs;
-use std::os::unix::fs::symlink;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+#[path = "hostdir_mem_tests.rs"]
+mod mem_only;
 
 /// A temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -27,52 +35,132 @@ impl TempDir {
             std::thread::current().id()
         );
         let p = std::env::temp_dir().join(name.replace(['(', ')'], ""));
-        let _ = fs::remove_dir_all(&p);
-        fs::create_dir_all(&p).unwrap();
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
         TempDir(p)
     }
 }
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A host the tests can run on.
+trait TestHost: HostCalls + Sized + 'static {
+    /// The host, the path of an empty directory on it, and what keeps that directory.
+    fn scratch() -> (Self, Vec<u8>, Option<TempDir>);
+}
+
+impl TestHost for StdCalls {
+    fn scratch() -> (Self, Vec<u8>, Option<TempDir>) {
+        use std::os::unix::ffi::OsStrExt;
+        let t = TempDir::new();
+        let base = t.0.as_os_str().as_bytes().to_vec();
+        (StdCalls, base, Some(t))
+    }
+}
+
+impl TestHost for MemHost {
+    fn scratch() -> (Self, Vec<u8>, Option<TempDir>) {
+        let h = MemHost::new();
+        h.mkdir(b"/tmp", 0o755).unwrap();
+        (h, b"/tmp".to_vec(), None)
+    }
+}
+
+/// Runs each test function on both hosts.
+macro_rules! on_both_hosts {
+    ($($name:ident),* $(,)?) => {
+        mod std_host {
+            $(#[test]
+            fn $name() {
+                super::$name::<super::StdCalls>()
+            })*
+        }
+        mod mem_host {
+            $(#[test]
+            fn $name() {
+                super::$name::<super::MemHost>()
+            })*
+        }
+    };
+}
+
+on_both_hosts!(
+    symlinks_and_dotdot_stay_inside,
+    host_side_swap_is_not_followed,
+    stale_paths_are_not_walked_through_host_symlinks,
+    read_only_mount_changes_nothing,
+    read_write_round_trips_to_the_host,
+    created_read_only_file_is_writable_through_its_open,
+    mounted_below_a_guest_root,
+);
+
+/// `base/rel` as a host path.
+fn at(base: &[u8], rel: &str) -> Vec<u8> {
+    join(base, rel.as_bytes())
+}
+
+/// Writes `data` as the whole content of host file `p` (made 0644 if new).
+fn put<H: HostCalls>(h: &H, p: &[u8], data: &str) {
+    let f = match h.lstat(p) {
+        Ok(_) => h.open(p, Access::Write, None).unwrap(),
+        Err(_) => h.open(p, Access::Write, Some(0o644)).unwrap(),
+    };
+    h.ftruncate(&f, 0).unwrap();
+    assert_eq!(h.pwrite(&f, data.as_bytes(), 0), Ok(data.len()));
+}
+
+/// The content of host file `p`.
+fn get<H: HostCalls>(h: &H, p: &[u8]) -> Vec<u8> {
+    let f = h.open(p, Access::Read, None).unwrap();
+    let mut buf = vec![0u8; h.fstat(&f).unwrap().size as usize];
+    assert_eq!(h.pread(&f, &mut buf, 0), Ok(buf.len()));
+    buf
 }
 
 /// `base/` holds `outside_secret`, `outside/secret` and the served `srv/`:
 /// `srv/etc/passwd` ("inside"), `srv/a/f` ("hello") and symlinks trying to
-/// get out.
-fn tree() -> (TempDir, PathBuf) {
-    let t = TempDir::new();
-    let base = &t.0;
-    fs::write(base.join("outside_secret"), "SECRET").unwrap();
-    fs::create_dir(base.join("outside")).unwrap();
-    fs::write(base.join("outside/secret"), "SECRET").unwrap();
-    let srv = base.join("srv");
-    fs::create_dir_all(srv.join("etc")).unwrap();
-    fs::create_dir_all(srv.join("a")).unwrap();
-    fs::write(srv.join("etc/passwd"), "inside").unwrap();
-    fs::write(srv.join("a/f"), "hello").unwrap();
-    symlink("../../etc/passwd", srv.join("up")).unwrap();
-    symlink("../../../../../../../etc/passwd", srv.join("a/up")).unwrap();
-    symlink("/etc/passwd", srv.join("abs")).unwrap();
-    symlink("../outside_secret", srv.join("esc")).unwrap();
-    symlink("../outside", srv.join("reldir")).unwrap();
-    symlink(base.join("outside"), srv.join("absdir")).unwrap();
-    (t, srv)
+/// get out. Returns the host, `base`, `srv` and the directory's keeper.
+fn tree<H: TestHost>() -> (H, Vec<u8>, Vec<u8>, Option<TempDir>) {
+    let (h, base, keep) = H::scratch();
+    put(&h, &at(&base, "outside_secret"), "SECRET");
+    h.mkdir(&at(&base, "outside"), 0o755).unwrap();
+    put(&h, &at(&base, "outside/secret"), "SECRET");
+    let srv = at(&base, "srv");
+    for d in ["srv", "srv/etc", "srv/a"] {
+        h.mkdir(&at(&base, d), 0o755).unwrap();
+    }
+    put(&h, &at(&srv, "etc/passwd"), "inside");
+    put(&h, &at(&srv, "a/f"), "hello");
+    let links = [
+        ("../../etc/passwd", "up"),
+        ("../../../../../../../etc/passwd", "a/up"),
+        ("/etc/passwd", "abs"),
+        ("../outside_secret", "esc"),
+        ("../outside", "reldir"),
+    ];
+    for (target, name) in links {
+        h.symlink(target.as_bytes(), &at(&srv, name)).unwrap();
+    }
+    h.symlink(&at(&base, "outside"), &at(&srv, "absdir"))
+        .unwrap();
+    (h, base, srv, keep)
 }
 
-/// A VFS whose root is `srv` served by HostFs (read-only if `ro`).
-struct Guest {
+/// A VFS whose root is `srv` served by HostDirFs (read-only if `ro`).
+struct Guest<H: HostCalls> {
     vfs: Vfs,
-    fs: Rc<HostFs>,
+    fs: Rc<HostDirFs<H>>,
     root: Vnode,
     cred: Cred,
 }
 
-impl Guest {
-    fn new(srv: &Path, ro: bool) -> Guest {
-        let fs = Rc::new(HostFs::new(srv, ro, (0, 0)).unwrap());
+impl<H: HostCalls + 'static> Guest<H> {
+    fn new(h: H, srv: &[u8], ro: bool) -> Guest<H> {
+        let fs = Rc::new(HostDirFs::with_calls(h, srv, ro, (0, 0)).unwrap());
         let mut vfs = Vfs::new(fs.clone());
         let flags = MountFlags {
             read_only: ro,
@@ -112,12 +200,16 @@ impl Guest {
         let (ctx, r) = (self.ctx(), &self.root);
         self.vfs.lookup(&ctx, r, path.as_bytes(), true)
     }
+
+    /// The host calls, to act behind the guest's back.
+    fn host(&self) -> &H {
+        self.fs.calls()
+    }
 }
 
-#[test]
-fn symlinks_and_dotdot_stay_inside() {
-    let (_t, srv) = tree();
-    let g = Guest::new(&srv, false);
+fn symlinks_and_dotdot_stay_inside<H: TestHost>() {
+    let (h, _, srv, _t) = tree::<H>();
+    let g = Guest::new(h, &srv, false);
     for p in ["/up", "/a/up", "/abs", "/a/../up", "/../../etc/passwd"] {
         assert_eq!(g.read(p).unwrap(), b"inside", "{p} resolves in the guest");
     }
@@ -153,15 +245,15 @@ fn symlinks_and_dotdot_stay_inside() {
     assert_eq!(fs.open(esc.ino(), O_RDONLY), Err(Errno::ENXIO));
 }
 
-#[test]
-fn host_side_swap_is_not_followed() {
-    let (t, srv) = tree();
-    let g = Guest::new(&srv, false);
+fn host_side_swap_is_not_followed<H: TestHost>() {
+    let (h, base, srv, _t) = tree::<H>();
+    let g = Guest::new(h, &srv, false);
+    let h = g.host();
     let a = g.lookup("/a").unwrap();
     let f = g.open("/a/f", O_RDONLY).unwrap();
     // Behind the guest's back: a/ becomes a symlink to the outside.
-    fs::rename(srv.join("a"), srv.join("a2")).unwrap();
-    symlink(t.0.join("outside"), srv.join("a")).unwrap();
+    h.rename(&at(&srv, "a"), &at(&srv, "a2")).unwrap();
+    h.symlink(&at(&base, "outside"), &at(&srv, "a")).unwrap();
     assert_eq!(g.fs.lookup(a.ino(), b"secret"), Err(Errno::ENOENT));
     let (ctx, cwd) = (g.ctx(), &a);
     assert!(g.vfs.lookup(&ctx, cwd, b"secret", true).is_err());
@@ -177,6 +269,32 @@ fn host_side_swap_is_not_followed() {
     assert_eq!(g.read("/a2/f").unwrap(), b"hello");
 }
 
+fn stale_paths_are_not_walked_through_host_symlinks<H: TestHost>() {
+    let (h, _, srv, _t) = tree::<H>();
+    let g = Guest::new(h, &srv, false);
+    let f = g.lookup("/a/f").unwrap();
+    // Behind the guest's back: a/ moves to b/ and a/ becomes a symlink to it, so the host
+    // still reaches the same file by the old path, but only through a symlink.
+    let h = g.host();
+    h.rename(&at(&srv, "a"), &at(&srv, "b")).unwrap();
+    h.symlink(b"b", &at(&srv, "a")).unwrap();
+    assert_eq!(
+        h.lstat(&at(&srv, "a/f")).map(|m| m.size),
+        Ok(5),
+        "the host follows"
+    );
+    assert_eq!(g.fs.getattr(f.ino()), Err(Errno::ENOENT));
+    assert_eq!(g.fs.read(f.ino(), 0, &mut [0; 8]), Err(Errno::ENOENT));
+    assert_eq!(
+        g.fs.setattr(f.ino(), &SetAttr::default()),
+        Err(Errno::ENOENT)
+    );
+    // The guest resolves the symlink itself; the inode is found again at its new path.
+    assert_eq!(g.read("/a/f").unwrap(), b"hello");
+    assert_eq!(g.lookup("/b/f").unwrap().ino(), f.ino());
+    assert_eq!(g.fs.getattr(f.ino()).map(|st| st.size), Ok(5));
+}
+
 fn reg(perm: u32) -> NewNode {
     NewNode {
         mode: mode::S_IFREG | perm,
@@ -187,38 +305,34 @@ fn reg(perm: u32) -> NewNode {
 }
 
 /// Everything about a host tree, without following symlinks.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, String> {
+fn snapshot<H: HostCalls>(h: &H, root: &[u8]) -> BTreeMap<Vec<u8>, String> {
     let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
+    let mut stack = vec![root.to_vec()];
     while let Some(p) = stack.pop() {
-        let md = fs::symlink_metadata(&p).unwrap();
+        let md = h.lstat(&p).unwrap();
         let what = if md.is_dir() {
-            for e in fs::read_dir(&p).unwrap() {
-                stack.push(e.unwrap().path());
+            for n in h.readdir(&p).unwrap() {
+                stack.push(join(&p, &n));
             }
             String::from("dir")
-        } else if md.file_type().is_symlink() {
-            format!("-> {:?}", fs::read_link(&p).unwrap())
+        } else if md.is_symlink() {
+            format!("-> {:?}", h.readlink(&p).unwrap())
         } else {
-            format!("{:?}", fs::read(&p).unwrap())
+            format!("{:?}", get(h, &p))
         };
         let line = format!(
-            "{what} mode {:o} nlink {} mtime {}.{}",
-            md.mode(),
-            md.nlink(),
-            md.mtime(),
-            md.mtime_nsec()
+            "{what} mode {:o} nlink {} mtime {:?}",
+            md.mode, md.nlink, md.mtime
         );
         out.insert(p, line);
     }
     out
 }
 
-#[test]
-fn read_only_mount_changes_nothing() {
-    let (_t, srv) = tree();
-    let before = snapshot(&srv);
-    let g = Guest::new(&srv, true);
+fn read_only_mount_changes_nothing<H: TestHost>() {
+    let (h, _, srv, _t) = tree::<H>();
+    let before = snapshot(&h, &srv);
+    let g = Guest::new(h, &srv, true);
     assert_eq!(g.read("/a/f").unwrap(), b"hello", "reading works");
     let (ctx, r, c) = (g.ctx(), &g.root, &g.cred);
     let rofs = Err(Errno::EROFS);
@@ -264,32 +378,34 @@ fn read_only_mount_changes_nothing() {
     let rd = g.open("/a/f", O_RDONLY).unwrap();
     assert_eq!(rd.write(b"x"), Err(Errno::EBADF));
     drop((rd, f));
-    assert_eq!(snapshot(&srv), before, "the host tree is byte-identical");
+    assert_eq!(
+        snapshot(g.host(), &srv),
+        before,
+        "the host tree is byte-identical"
+    );
 }
 
-#[test]
-fn read_write_round_trips_to_the_host() {
-    let (_t, srv) = tree();
-    let g = Guest::new(&srv, false);
+fn read_write_round_trips_to_the_host<H: TestHost>() {
+    let (h, _, srv, _t) = tree::<H>();
+    let g = Guest::new(h, &srv, false);
+    let hs = g.host();
+    let host = |rel: &str| at(&srv, rel);
     let (ctx, r, c) = (g.ctx(), &g.root, &g.cred);
     let f = g.open("/new", O_RDWR | O_CREAT | O_EXCL).unwrap();
     assert_eq!(f.write(b"hello host"), Ok(10));
     assert_eq!(f.pwrite(b"H", 0), Ok(1));
-    assert_eq!(fs::read(srv.join("new")).unwrap(), b"Hello host");
-    assert_eq!(
-        fs::symlink_metadata(srv.join("new")).unwrap().mode() & 0o7777,
-        0o644
-    );
+    assert_eq!(get(hs, &host("new")), b"Hello host");
+    assert_eq!(hs.lstat(&host("new")).unwrap().mode & 0o7777, 0o644);
     let st = f.stat().unwrap();
     assert_eq!((st.size, st.uid, st.nlink), (10, 0, 1));
     g.vfs.mkdir(&ctx, r, b"/d", 0o750).unwrap();
     g.vfs.mkdir(&ctx, r, b"/d/e", 0o755).unwrap();
-    assert!(fs::symlink_metadata(srv.join("d/e")).unwrap().is_dir());
+    assert!(hs.lstat(&host("d/e")).unwrap().is_dir());
     g.vfs.rename(&ctx, r, b"/new", r, b"/d/e/moved", 0).unwrap();
-    assert_eq!(fs::read(srv.join("d/e/moved")).unwrap(), b"Hello host");
-    assert!(!srv.join("new").exists());
+    assert_eq!(get(hs, &host("d/e/moved")), b"Hello host");
+    assert_eq!(hs.lstat(&host("new")), Err(Errno::ENOENT));
     assert_eq!(f.write(b"!"), Ok(1), "the open file moved with it");
-    assert_eq!(fs::read(srv.join("d/e/moved")).unwrap(), b"Hello host!");
+    assert_eq!(get(hs, &host("d/e/moved")), b"Hello host!");
     // A cwd inside a renamed directory keeps working, and getcwd follows.
     let cwd = g.lookup("/d/e").unwrap();
     let ino = g.lookup("/d/e/moved").unwrap().ino();
@@ -308,25 +424,19 @@ fn read_write_round_trips_to_the_host() {
     assert_eq!(g.lookup("/hard").unwrap().ino(), ino);
     assert_eq!(g.lookup("/hard").unwrap().stat().unwrap().nlink, 2);
     g.vfs.symlink(&ctx, b"/d2/e/moved", r, b"/sym").unwrap();
-    assert_eq!(
-        fs::read_link(srv.join("sym")).unwrap(),
-        Path::new("/d2/e/moved")
-    );
+    assert_eq!(hs.readlink(&host("sym")).unwrap(), b"/d2/e/moved");
     assert_eq!(g.read("/sym").unwrap(), b"Hello host!");
     let h = g.lookup("/hard").unwrap();
     g.vfs.truncate(c, &h, 5).unwrap();
-    assert_eq!(fs::read(srv.join("hard")).unwrap(), b"Hello");
+    assert_eq!(get(hs, &host("hard")), b"Hello");
     g.vfs.chmod(c, &h, 0o4600).unwrap();
-    assert_eq!(
-        fs::metadata(srv.join("hard")).unwrap().mode() & 0o7777,
-        0o600
-    );
+    assert_eq!(hs.lstat(&host("hard")).unwrap().mode & 0o7777, 0o600);
     assert_eq!(g.vfs.chown(c, &h, Some(0), Some(0)), Ok(()));
     assert_eq!(g.vfs.chown(c, &h, Some(5), None), Err(Errno::EPERM));
     let t = Timespec::new(1_000_000, 5);
     g.vfs.utimens(c, &h, None, Some(SetTime::At(t))).unwrap();
     assert_eq!(h.stat().unwrap().mtime, t);
-    assert_eq!(fs::metadata(srv.join("hard")).unwrap().mtime(), 1_000_000);
+    assert_eq!(hs.lstat(&host("hard")).unwrap().mtime.sec, 1_000_000);
     for sec in [i64::MAX, i64::MIN] {
         let far = Some(SetTime::At(Timespec::new(sec, 999_999_999)));
         let r = g.vfs.utimens(c, &h, far, None);
@@ -353,16 +463,16 @@ fn read_write_round_trips_to_the_host() {
     assert_eq!(g.lookup("/d2/e").unwrap_err(), Errno::ENOENT);
     // Listings: sorted, with positions that survive removals; names that
     // appear later are listed after the ones already seen.
-    fs::create_dir(srv.join("l")).unwrap();
+    hs.mkdir(&host("l"), 0o755).unwrap();
     for n in ["b", "c", "e"] {
-        fs::write(srv.join("l").join(n), n).unwrap();
+        put(hs, &host(&format!("l/{n}")), n);
     }
-    let list = super::super::tests::list;
+    let list = crate::vfs::tests::list;
     let d = g.open("/l", O_RDONLY | O_DIRECTORY).unwrap();
     assert_eq!(list(&d, 3), [".", "..", "b"]);
-    fs::write(srv.join("l/d"), "").unwrap();
-    fs::write(srv.join("l/a"), "").unwrap();
-    fs::remove_file(srv.join("l/c")).unwrap();
+    put(hs, &host("l/d"), "");
+    put(hs, &host("l/a"), "");
+    hs.unlink(&host("l/c")).unwrap();
     assert_eq!(list(&d, 100), ["e", "a", "d"]);
     assert_eq!(d.seek(0, file::SEEK_SET), Ok(0));
     assert_eq!(list(&d, 100), [".", "..", "b", "e", "a", "d"]);
@@ -373,7 +483,7 @@ fn read_write_round_trips_to_the_host() {
         [".", "..", "a", "b", "d", "e"],
         "fresh: sorted"
     );
-    fs::write(srv.join("zz"), "").unwrap();
+    put(hs, &host("zz"), "");
     let mut kinds = Vec::new();
     g.fs.readdir(ROOT, 0, &mut |e| {
         kinds.push((e.name.to_vec(), e.kind));
@@ -385,10 +495,10 @@ fn read_write_round_trips_to_the_host() {
     assert!(kinds.contains(&(b"etc".to_vec(), FileType::Directory)));
 }
 
-#[test]
-fn created_read_only_file_is_writable_through_its_open() {
-    let (_t, srv) = tree();
-    let g = Guest::new(&srv, false);
+fn created_read_only_file_is_writable_through_its_open<H: TestHost>() {
+    let (h, _, srv, _t) = tree::<H>();
+    let g = Guest::new(h, &srv, false);
+    let (h, host) = (g.host(), |rel: &str| at(&srv, rel));
     let (ctx, r) = (g.ctx(), &g.root);
     let f = g
         .vfs
@@ -396,13 +506,12 @@ fn created_read_only_file_is_writable_through_its_open() {
         .unwrap();
     assert_eq!(f.write(b"data"), Ok(4));
     assert_eq!(f.pread(&mut [0; 4], 0), Ok(4));
-    assert_eq!(fs::read(srv.join("ro")).unwrap(), b"data");
-    assert_eq!(fs::metadata(srv.join("ro")).unwrap().mode() & 0o7777, 0o444);
+    assert_eq!(get(h, &host("ro")), b"data");
+    assert_eq!(h.lstat(&host("ro")).unwrap().mode & 0o7777, 0o444);
 }
 
-#[test]
-fn mounted_below_a_guest_root() {
-    let (_t, srv) = tree();
+fn mounted_below_a_guest_root<H: TestHost>() {
+    let (h, _, srv, _t) = tree::<H>();
     let mem = Rc::new(super::super::memfs::MemFs::new(Box::new(|| {
         Timespec::new(1, 0)
     })));
@@ -417,7 +526,7 @@ fn mounted_below_a_guest_root() {
     let pw = mem.create(etc, b"passwd", &reg(0o644)).unwrap();
     mem.write(pw, 0, b"guest root").unwrap();
     let mnt = mem.mkdir(1, b"mnt", &dir).unwrap();
-    let host = Rc::new(HostFs::new(&srv, true, (1000, 1000)).unwrap());
+    let host = Rc::new(HostDirFs::with_calls(h, &srv, true, (1000, 1000)).unwrap());
     let ro = MountFlags {
         read_only: true,
         ..MountFlags::default()
