@@ -63,13 +63,15 @@ pub fn tty_of(fs: &FsCtx, f: &OpenFile) -> Option<(TtyRef, End)> {
     Some((pts.get(n)?, e))
 }
 
-/// A description of slave `n` (through the devpts mount, when mounted).
+/// A description of slave `n` (through the devpts mount, when mounted),
+/// recorded as opened as `/dev/pts/N` (what `/proc/<pid>/fd` shows).
 fn slave_file(fs: &FsCtx, n: u32, flags: u32) -> OpenFile {
     let pts = fs.kernel.pts().clone();
     let (mnt, dev) = pts.mount();
     let sfs: Rc<dyn FileSystem> = pts;
-    let v = Vnode::new(mnt, dev, sfs, SLAVE0 + n as u64);
-    OpenFile::new(v, FileType::CharDevice, flags)
+    let v = Vnode::new(mnt, dev, sfs.clone(), SLAVE0 + n as u64);
+    let dir = Vnode::new(mnt, dev, sfs, 1);
+    OpenFile::new(v, FileType::CharDevice, flags).with_origin(Some((dir, n.to_string().into())))
 }
 
 /// Whether the caller's session has `tty` as its controlling terminal.
@@ -131,7 +133,8 @@ pub fn open_hook(ctx: &mut Ctx, f: OpenFile, flags: u32) -> Result<OpenFile, Err
             };
             let sfs: Rc<dyn FileSystem> = pts;
             let m = Vnode::new(v.mnt(), v.dev(), sfs, MASTER | n as u64);
-            return Ok(OpenFile::new(m, FileType::CharDevice, f.flags()));
+            let origin = f.origin().cloned();
+            return Ok(OpenFile::new(m, FileType::CharDevice, f.flags()).with_origin(origin));
         }
         if let Some((tty, End::Slave(_))) = tty_of(&ctx.proc.fs, &f) {
             if flags & O_NOCTTY == 0 {
@@ -146,7 +149,9 @@ pub fn open_hook(ctx: &mut Ctx, f: OpenFile, flags: u32) -> Result<OpenFile, Err
         if tty.borrow().hung_up && !tty.borrow().console {
             return Err(Errno::EIO);
         }
-        return Ok(slave_file(&ctx.proc.fs, n, f.flags()));
+        // (`/proc/<pid>/fd` shows `/dev/tty`, the path opened, as on Linux.)
+        let origin = f.origin().cloned();
+        return Ok(slave_file(&ctx.proc.fs, n, f.flags()).with_origin(origin));
     }
     Ok(f)
 }
