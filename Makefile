@@ -12,6 +12,9 @@ WASM_TARGET := wasm32-unknown-unknown
 # wasm-bindgen's CLI must be exactly the version Cargo.lock pins for the crate.
 WB_VERSION := $(shell awk '$$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 WASM_BINDGEN ?= $(HOME)/.cache/nanovm/wasm-bindgen-$(WB_VERSION)/bin/wasm-bindgen
+# The shipped module carries no function names (about 80 KiB); `make wasm WB_FLAGS=` keeps
+# them, for profiles that name functions (`node --cpu-prof`, `--print-wasm-code`).
+WB_FLAGS ?= --remove-name-section --remove-producers-section
 WASM_RAW := target/$(WASM_TARGET)/release/nanovm_runtime.wasm
 PKG := js/pkg
 # Extra flags for `cargo test` in `make test` (e.g. CARGO_TEST_FLAGS=--release).
@@ -38,7 +41,7 @@ native:
 wasm:
 	$(CARGO) build -p nanovm-runtime --lib --release --target $(WASM_TARGET)
 	@test -x "$(WASM_BINDGEN)" || { echo "wasm-bindgen $(WB_VERSION) not found at $(WASM_BINDGEN): run .ci/run" >&2; exit 1; }
-	$(WASM_BINDGEN) --target web --out-dir $(PKG) --out-name nanovm $(WASM_RAW)
+	$(WASM_BINDGEN) --target web $(WB_FLAGS) --out-dir $(PKG) --out-name nanovm $(WASM_RAW)
 	@echo "wasm module: $(PKG)/nanovm_bg.wasm, $$(stat -c %s $(PKG)/nanovm_bg.wasm) bytes"
 
 test: build test-rust test-js test-suites test-console

@@ -1,5 +1,6 @@
-//! Changing credentials: the `set*id` family, `setgroups`, and the calls
-//! that need a capability (`sethostname`, `setdomainname`).
+//! Changing credentials: the `set*id` family, `setgroups`, capabilities
+//! (`capget`, `capset`), and the calls that need one (`sethostname`,
+//! `setdomainname`).
 //!
 //! The guest runs as one unprivileged user (`task::GUEST_UID`, real =
 //! effective = saved = filesystem id, no supplementary groups, no
@@ -97,6 +98,64 @@ pub fn set_uts_name(_: &mut Ctx, _: &Args) -> SysResult {
     Err(Errno::EPERM)
 }
 
+const CAP_V1: u32 = 0x1998_0330;
+const CAP_V2: u32 = 0x2007_1026;
+const CAP_V3: u32 = 0x2008_0522;
+
+/// Checks a `cap_user_header_t` at `hdr`: the number of 32-bit data
+/// words (1 or 2) for its version, or EINVAL after writing the preferred
+/// version back, as Linux's `cap_validate_magic` does.
+fn cap_header(ctx: &mut Ctx, hdr: u64) -> Result<(usize, i32), Errno> {
+    let mut b = [0u8; 8];
+    ctx.proc.mem.read_bytes(hdr, &mut b)?;
+    let version = u32::from_le_bytes(b[..4].try_into().unwrap());
+    let pid = i32::from_le_bytes(b[4..].try_into().unwrap());
+    match version {
+        CAP_V1 => Ok((1, pid)),
+        CAP_V2 | CAP_V3 => Ok((2, pid)),
+        _ => {
+            ctx.put(hdr, &CAP_V3.to_le_bytes())?;
+            Err(Errno::EINVAL)
+        }
+    }
+}
+
+/// `capget(hdr, data)`: the caller's (or `pid`'s) capability sets, all
+/// empty. With a NULL `data` it only reports the version.
+pub fn capget(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let (words, pid) = match cap_header(ctx, a[0]) {
+        Err(Errno::EINVAL) if a[1] == 0 => return Ok(0),
+        r => r?,
+    };
+    if a[1] == 0 {
+        return Ok(0);
+    }
+    if pid < 0 {
+        return Err(Errno::EINVAL);
+    }
+    if pid != 0 && pid != ctx.thread.tid && !ctx.kernel.threads.contains_key(&pid) {
+        return Err(Errno::ESRCH);
+    }
+    // `words` x {effective, permitted, inheritable}.
+    ctx.put(a[1], &vec![0u8; words * 12])?;
+    Ok(0)
+}
+
+/// `capset(hdr, data)`: only the caller's own sets, and only to subsets of
+/// what it has (nothing), so any capability bit is EPERM.
+pub fn capset(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let (words, pid) = cap_header(ctx, a[0])?;
+    if pid != 0 && pid != ctx.proc.pid {
+        return Err(Errno::EPERM);
+    }
+    let mut data = vec![0u8; words * 12];
+    ctx.proc.mem.read_bytes(a[1], &mut data)?;
+    if data.iter().any(|&b| b != 0) {
+        return Err(Errno::EPERM);
+    }
+    Ok(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::TestVm;
@@ -142,6 +201,36 @@ mod tests {
         // setfs*id never fail and report the old id.
         assert_eq!(call(SETFSUID, &[0]), Ok(me));
         assert_eq!(call(SETFSGID, &[me]), Ok(me));
+    }
+
+    #[test]
+    fn no_capabilities_to_get_or_set() {
+        const CAPGET: u64 = 90;
+        const CAPSET: u64 = 91;
+        let mut t = TestVm::new();
+        let hdr = t.data(&[0x22, 0x05, 0x08, 0x20, 0, 0, 0, 0]); // v3, pid 0
+        let data = t.data(&[0xff; 24]);
+        assert_eq!(t.call(CAPGET, [hdr, data, 0, 0, 0, 0]), Ok(0));
+        assert_eq!(t.read(data, 24), vec![0; 24]);
+        assert_eq!(
+            t.call(CAPSET, [hdr, data, 0, 0, 0, 0]),
+            Ok(0),
+            "dropping nothing"
+        );
+        t.words(data, &[1 << 32]); // CAP_CHOWN permitted
+        assert_eq!(t.call(CAPSET, [hdr, data, 0, 0, 0, 0]), Err(Errno::EPERM));
+        // An unknown version: EINVAL, and the header says which one to use.
+        let bad = t.data(&[1, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(t.call(CAPGET, [bad, data, 0, 0, 0, 0]), Err(Errno::EINVAL));
+        assert_eq!(t.read(bad, 4), 0x2008_0522u32.to_le_bytes());
+        assert_eq!(
+            t.call(CAPGET, [bad, 0, 0, 0, 0, 0]),
+            Ok(0),
+            "a version query"
+        );
+        let other = t.data(&[0x22, 0x05, 0x08, 0x20, 0x39, 0x30, 0, 0]); // pid 12345
+        assert_eq!(t.call(CAPGET, [other, data, 0, 0, 0, 0]), Err(Errno::ESRCH));
+        assert_eq!(t.call(CAPSET, [other, data, 0, 0, 0, 0]), Err(Errno::EPERM));
     }
 
     #[test]

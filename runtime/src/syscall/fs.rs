@@ -397,7 +397,7 @@ pub fn lseek(ctx: &mut Ctx, a: &Args) -> SysResult {
     if ctx.proc.fs.kernel.host_fd(&f).is_some() || super::tty::tty_of(&ctx.proc.fs, &f).is_some() {
         return Err(Errno::ESPIPE);
     }
-    Ok(f.seek(a[1] as i64, a[2] as u32)?)
+    f.seek(a[1] as i64, a[2] as u32)
 }
 
 /// Copies up to `len` bytes from `src` (at `*src_off` or its offset) to

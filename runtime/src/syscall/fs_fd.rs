@@ -154,6 +154,21 @@ pub fn fsync(ctx: &mut Ctx, a: &Args) -> SysResult {
     Ok(0)
 }
 
+/// `fadvise64(fd, offset, len, advice)`: access-pattern advice, which
+/// Linux may act on or not; here nothing is cached that advice could
+/// change, so after Linux's checks (EBADF, ESPIPE for a pipe or FIFO,
+/// EINVAL for an unknown advice or negative length) it is accepted.
+pub fn fadvise64(ctx: &mut Ctx, a: &Args) -> SysResult {
+    let f = file(ctx, a[0])?;
+    if f.kind() == FileType::Fifo || ctx.proc.fs.kernel.host_fd(&f).is_some() {
+        return Err(Errno::ESPIPE);
+    }
+    if a[3] > 5 || (a[2] as i64) < 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
+}
+
 /// `sync()`.
 pub fn sync(_ctx: &mut Ctx, _a: &Args) -> SysResult {
     Ok(0)

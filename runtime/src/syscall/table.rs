@@ -104,6 +104,8 @@ syscalls! {
    82, FSYNC,              "fsync",              fs_fd::fsync,               Full,    [I],                Dec;
    83, FDATASYNC,          "fdatasync",          fs_fd::fsync,               Full,    [I],                Dec;
    88, UTIMENSAT,          "utimensat",          fs_path::utimensat,         Full,    [Dir, S, P, X],     Dec;
+   90, CAPGET,             "capget",             cred::capget,               Full,    [P, P],             Dec;
+   91, CAPSET,             "capset",             cred::capset,               Full,    [P, P],             Dec;
    93, EXIT,               "exit",               thread::exit,               Full,    [I],                None;
    94, EXIT_GROUP,         "exit_group",         thread::exit_group,         Full,    [I],                None;
    95, WAITID,             "waitid",             wait::waitid,               Partial, [I, I, P, X, P],    Dec;
@@ -180,6 +182,7 @@ syscalls! {
   220, CLONE,              "clone",              thread::clone,              Full,    [X, P, P, P, P],    Dec;
   221, EXECVE,             "execve",             exec::execve,               Partial, [S, P, P],          Dec;
   222, MMAP,               "mmap",               mm::mmap,                   Partial, [P, U, X, X, I, X], Hex;
+  223, FADVISE64,          "fadvise64",          fs_fd::fadvise64,           Full,    [I, I, U, I],       Dec;
   226, MPROTECT,           "mprotect",           mm::mprotect,               Full,    [P, U, X],          Dec;
   227, MSYNC,              "msync",              mm::msync,                  Full,    [P, U, X],          Dec;
   228, MLOCK,              "mlock",              mm::check_range,            Full,    [P, U],             Dec;

@@ -208,14 +208,14 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> SysResult {
     match find(ctx, which, options & WNOWAIT != 0)? {
         Some(z) => {
             if infop != 0 {
-                let (code, st) = match z.status {
+                let (code, st): (i32, _) = match z.status {
                     RunState::Exited(c) => (1, c), // CLD_EXITED
                     RunState::Killed(s) => (2, s), // CLD_KILLED
                     _ => (1, 0),
                 };
                 let mut b = [0u8; 128];
                 b[0..4].copy_from_slice(&SIGCHLD.to_le_bytes());
-                b[8..12].copy_from_slice(&(code as i32).to_le_bytes());
+                b[8..12].copy_from_slice(&code.to_le_bytes());
                 b[16..20].copy_from_slice(&z.pid.to_le_bytes());
                 b[20..24].copy_from_slice(&ctx.proc.uid.to_le_bytes());
                 b[24..28].copy_from_slice(&st.to_le_bytes());

@@ -3,6 +3,7 @@
  * on any correct Linux, qemu-user included. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -127,6 +128,18 @@ int main(void) {
     T(sched_setaffinity(0, sizeof cpus, &cpus) == 0);
     CPU_SET(0, &cpus);
     T(sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_ISSET(0, &cpus));
+
+    /* posix_fadvise returns the error number (and sets no errno). */
+    int pf[2];
+    T(pipe(pf) == 0);
+    int tf = open("/proc/self/exe", O_RDONLY);
+    T(tf >= 0);
+    T(posix_fadvise(tf, 0, 0, POSIX_FADV_DONTNEED) == 0);
+    T(posix_fadvise(tf, 4096, 100, POSIX_FADV_SEQUENTIAL) == 0);
+    T(posix_fadvise(pf[0], 0, 0, POSIX_FADV_NORMAL) == ESPIPE);
+    T(posix_fadvise(tf, 0, 0, 99) == EINVAL);
+    T(posix_fadvise(tf, 0, -1, POSIX_FADV_NORMAL) == EINVAL);
+    T(posix_fadvise(-1, 0, 0, POSIX_FADV_NORMAL) == EBADF);
 
     return 0;
 }
