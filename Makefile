@@ -26,7 +26,7 @@ FUZZ_OUT ?= $(if $(wildcard runtime/tests/fuzz.rs),build/fuzz)
 # Fuzz sequences for `make fuzz`.
 N ?= 1000000
 
-.PHONY: all build native wasm demo test test-rust test-js test-suites bench image image-test fuzz clean help
+.PHONY: all build native wasm demo test test-rust test-js test-suites test-console bench image image-test fuzz clean help
 
 all: build
 
@@ -44,7 +44,7 @@ wasm:
 	$(WASM_BINDGEN) --target web $(WB_FLAGS) --out-dir $(PKG) --out-name nanovm $(WASM_RAW)
 	@echo "wasm module: $(PKG)/nanovm_bg.wasm, $$(stat -c %s $(PKG)/nanovm_bg.wasm) bytes"
 
-test: build test-rust test-js test-suites
+test: build test-rust test-js test-suites test-console
 
 test-rust:
 ifneq ($(FUZZ_OUT),)
@@ -95,6 +95,12 @@ test-suites: image-test
 		--actual "$(NANOVM_NATIVE) --root build/image --" $(BUSYBOX_PASSING)
 	tests/busybox/run.sh -j 2 --expect tests/busybox/qemu-guest.sh \
 		--actual "$(NANOVM_WASM) --root build/image --" $(BUSYBOX_PASSING)
+
+# The console: an interactive BusyBox shell driven through a real host pty (line editing,
+# Ctrl-C/Ctrl-Z/Ctrl-D, window size, the host terminal restored), native and wasm CLIs.
+test-console: image
+	tests/console/run.py --emu "$(NANOVM_NATIVE)" --root build/image
+	tests/console/run.py --emu "$(NANOVM_WASM)" --root build/image
 
 # The guest root file system (build/image/, from Debian riscv64 packages; docs/image.md).
 image:

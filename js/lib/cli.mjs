@@ -7,6 +7,7 @@ import os from 'node:os';
 import { NodeHost } from './host.mjs';
 import { loadWasm } from './wasm.mjs';
 import { interruptGuest, runToEnd } from './run.mjs';
+import { NodeConsole } from './console.mjs';
 
 export const USAGE = `usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
   --root DIR      the host directory DIR is the guest's root file system
@@ -213,6 +214,12 @@ export async function main(argv) {
   if (opts.root !== null) options.setRoot(opts.root);
   for (const m of opts.mounts) options.addMount(m.host, m.guest, m.readOnly);
   const host = new NodeHost();
+  // A terminal on stdin and stdout: the guest gets a console (raw host terminal, console.mjs).
+  const term = NodeConsole.open();
+  if (term) {
+    term.configure(options);
+    term.wrapLog(host);
+  }
   let elf;
   if (opts.root === null) {
     // The native CLI builds the file system before it reads the program: same error order.
@@ -246,14 +253,17 @@ export async function main(argv) {
     const start = process.hrtime.bigint();
     // Ctrl-C (SIGINT to this process, e.g. when stdin is a pipe) goes to the guest's
     // foreground process group, which may handle it; its default action ends the guest and
-    // the CLI exits 130 like a shell.
+    // the CLI exits 130 like a shell. (With a console, Ctrl-C is a keystroke for the guest's
+    // terminal instead: the host terminal is raw.)
     const onSigint = () => interruptGuest(vm, SIGINT);
     process.on('SIGINT', onSigint);
+    if (term) term.attach(vm);
     let end;
     try {
-      end = await runToEnd(vm, undefined, host);
+      end = await runToEnd(vm, undefined, host, term);
     } finally {
       process.removeListener('SIGINT', onSigint);
+      if (term) term.close();
     }
     if (opts.stats) {
       const secs = Number(process.hrtime.bigint() - start) / 1e9;

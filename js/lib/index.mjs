@@ -4,4 +4,5 @@ export { loadWasm, WASM_PATH, STATE_RUNNING, STATE_EXITED, STATE_KILLED } from '
 export { NodeHost } from './host.mjs';
 export { MemoryHost } from './memhost.mjs';
 export { runToEnd, SLICE, killGuest, interruptGuest, wake } from './run.mjs';
+export { NodeConsole } from './console.mjs';
 export { main } from './cli.mjs';

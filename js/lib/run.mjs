@@ -62,15 +62,27 @@ export function interruptGuest(vm, sig = 2) {
  *
  * When every guest thread is parked (`STATE_IDLE`: sleeping, waiting on a timer), the loop
  * waits on a host timer until `vm.idleUntilMs`, measured on `host.monotonicNs()` (the clock the
- * VM was given), so the event loop stays free while the guest sleeps.
+ * VM was given), so the event loop stays free while the guest sleeps. With a `term`
+ * (console.mjs) the wait also ends when keystrokes arrive, and an idle VM with no deadline waits
+ * for them.
  */
-export async function runToEnd(vm, slice = SLICE, host = null) {
+export async function runToEnd(vm, slice = SLICE, host = null, term = null) {
   for (;;) {
     const state = vm.run(slice);
     if (state === STATE_EXITED) return { exited: true, code: vm.exitCode };
     if (state === STATE_IDLE) {
       const until = vm.idleUntilMs;
       const now = () => (host ? Number(host.monotonicNs()) / 1e6 : until);
+      if (term) {
+        // Keystrokes, a resize, the deadline or a host signal (`wake`) end the wait.
+        wakers.set(vm, () => {
+          wakers.delete(vm);
+          term.wake();
+        });
+        await term.wait(until < 0 ? -1 : until - now());
+        wakers.delete(vm);
+        continue;
+      }
       if (until < 0) await yieldToEventLoop();
       // Node's timers run on their own (cached) clock and may fire a little before the
       // deadline on the host's monotonic clock: wait again until it has really passed.

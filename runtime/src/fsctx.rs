@@ -47,6 +47,7 @@ use crate::errno::Errno;
 use crate::syscall::fs_pipe::PipeFs;
 use crate::syscall::fs_stdio::StdioFs;
 use crate::task::GUEST_UID;
+use crate::tty::devpts::PtsFs;
 use crate::vfs::devfs::{mount_devfs, DevFs};
 use crate::vfs::fdtable::FdTable;
 use crate::vfs::file::{flags::*, OpenFile};
@@ -134,6 +135,8 @@ pub struct FsKernel {
     fifos: RefCell<HashMap<(MountId, Ino), u64>>,
     /// What `/proc` shows: the kernel records processes and the caller here.
     pub procfs: Rc<ProcState>,
+    /// Every terminal, and the devpts file system on `/dev/pts`.
+    pts: Rc<PtsFs>,
 }
 
 /// Whether `fs` is the very file system `target` (data pointer identity).
@@ -160,6 +163,11 @@ impl FsKernel {
     /// The pipes' file system.
     pub fn pipes(&self) -> &Rc<PipeFs> {
         &self.pipes
+    }
+
+    /// The terminals (devpts, see [`crate::tty`]).
+    pub fn pts(&self) -> &Rc<PtsFs> {
+        &self.pts
     }
 
     /// Opening a named FIFO: `file` (as the VFS opened it) becomes a
@@ -438,6 +446,7 @@ impl FsCtx {
                 .map_err(|e| msg("/tmp", e))?;
         }
         let mut devfs = None;
+        let pts = Rc::new(PtsFs::new(GUEST_UID, clock.clone()));
         if let Some(at) = lookup(&vfs, b"/dev") {
             let c = clock.clone();
             let dev = Rc::new(DevFs::new(
@@ -448,6 +457,17 @@ impl FsCtx {
             let id = mount_devfs(&mut vfs, &at, dev.clone(), memfs(&clock))
                 .map_err(|e| msg("/dev", e))?;
             let droot = vfs.mount_root(id).map_err(|e| msg("/dev", e))?;
+            // /dev/pts: devpts; /dev/tty is served by the syscall layer.
+            let at = droot.with_ino(
+                dev.lookup(droot.ino(), b"pts")
+                    .map_err(|e| msg("/dev", e))?,
+            );
+            let pid = vfs
+                .mount(&at, pts.clone(), MountFlags::default())
+                .map_err(|e| msg("/dev/pts", e))?;
+            let proot = vfs.mount_root(pid).map_err(|e| msg("/dev/pts", e))?;
+            pts.set_mount(pid, proot.dev());
+            dev.serve_tty_elsewhere();
             let ino = |n: &[u8]| dev.lookup(droot.ino(), n).unwrap_or(0);
             devfs = Some((dev.clone(), [ino(b"random"), ino(b"urandom")]));
         }
@@ -486,6 +506,7 @@ impl FsCtx {
             pipes: Rc::new(PipeFs::new(GUEST_UID, clock.clone())),
             fifos: RefCell::new(HashMap::new()),
             procfs,
+            pts,
         });
         crate::procview::install_host(&kernel);
         let mut fds = FdTable::new();

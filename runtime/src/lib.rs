@@ -27,6 +27,8 @@ pub mod elf;
 pub mod errno;
 pub mod fsctx;
 pub mod host;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod host_tty;
 pub mod itimer;
 pub mod kernel;
 pub mod layout;
@@ -38,6 +40,7 @@ pub mod signal;
 pub mod stack;
 pub mod syscall;
 pub mod task;
+pub mod tty;
 pub mod vfs;
 pub mod vm;
 #[cfg(target_arch = "wasm32")]

@@ -85,12 +85,22 @@ pub enum Wait {
         /// Host monotonic deadline, if any.
         deadline: Option<u64>,
     },
+    /// Like `Io`, but at `deadline` the call runs again rather than
+    /// returning 0 (a terminal read timing the gap between bytes: VTIME
+    /// with VMIN > 0).
+    IoRetry {
+        /// Host monotonic deadline.
+        deadline: u64,
+    },
 }
 
 impl Wait {
     /// True if waking re-runs the syscall (the pc is rewound at park time).
     pub fn restarts(&self) -> bool {
-        matches!(self, Wait::Child | Wait::Io { .. } | Wait::SigWait { .. })
+        matches!(
+            self,
+            Wait::Child | Wait::Io { .. } | Wait::IoRetry { .. } | Wait::SigWait { .. }
+        )
     }
 
     /// The host monotonic time at which the wait ends by itself.
@@ -100,7 +110,7 @@ impl Wait {
             | Wait::Io { deadline }
             | Wait::Signal { deadline }
             | Wait::SigWait { deadline, .. } => deadline,
-            Wait::Sleep { deadline } => Some(deadline),
+            Wait::Sleep { deadline } | Wait::IoRetry { deadline } => Some(deadline),
             Wait::Child | Wait::Vfork { .. } => None,
         }
     }

@@ -38,6 +38,9 @@ pub struct Options {
     /// The guest's file system (`--root`, `--mount`, `--cwd`; see
     /// [`crate::fsctx`]). The default is an in-memory tree.
     pub fs: crate::fsctx::FsConfig,
+    /// A console: the guest's standard descriptors are a terminal whose
+    /// input the host feeds with [`Vm::console_input`] (see [`crate::tty`]).
+    pub console: Option<crate::tty::ConsoleConfig>,
 }
 
 /// Where a run stands.
@@ -51,8 +54,7 @@ pub enum RunState {
     Killed(i32),
     /// Every thread is parked: call [`Vm::run`] again once the host's
     /// monotonic clock ([`Host::monotonic_ns`]) reaches `until` (sooner is
-    /// harmless). `None` never occurs yet (it will mean: when host input
-    /// arrives).
+    /// harmless). `None` (only with a console): when host input arrives.
     Idle {
         /// Host monotonic deadline in nanoseconds.
         until: Option<u64>,
@@ -216,6 +218,10 @@ pub struct Vm {
     init_cpu: Option<Box<nanovm::cpu::Cpu>>,
     /// How the calling process ended, set by a syscall that ended it.
     pending_end: Option<(RunState, Option<&'static str>)>,
+    /// The terminals (events to settle; the console's input).
+    pts: std::rc::Rc<crate::tty::devpts::PtsFs>,
+    /// A console is attached: waiting for host input is not a deadlock.
+    console: bool,
 }
 
 /// How a process ended: state, fault address, note.
@@ -271,6 +277,7 @@ impl Vm {
         let mut proc = Process::new(mem, img.brk, &execfn);
         proc.memory_limit = memory_limit;
         proc.rlimits[crate::task::RLIMIT_NPROC] = crate::task::default_nproc(memory_limit);
+        let pts = fs.kernel.pts().clone();
         proc.fs = fs;
         let mut k = Kernel::new();
         k.host_exec = opts.fs.root.is_none();
@@ -279,6 +286,10 @@ impl Vm {
         proc.pgid = pid;
         proc.sid = pid;
         k.init_pid = pid;
+        if let Some(c) = &opts.console {
+            crate::syscall::tty::install_console(&mut proc.fs, pid, c)
+                .map_err(|e| LoadError::FileSystem(format!("console: {}", e.message())))?;
+        }
         let exe = proc.fs.exe_path(&execfn);
         proc.fs.kernel.procfs.exec(pid, &exe, argv);
         let info = proc.fs.kernel.procfs.get(pid).unwrap_or_default();
@@ -310,6 +321,8 @@ impl Vm {
             last_tid: pid,
             init_cpu: None,
             pending_end: None,
+            pts,
+            console: opts.console.is_some(),
         })
     }
 
@@ -353,7 +366,7 @@ impl Vm {
             self.wake_timers(host);
             let Some(tid) = self.next_runnable() else {
                 let until = self.next_deadline();
-                if until.is_some() {
+                if until.is_some() || self.console {
                     self.state = RunState::Idle { until };
                     return self.state;
                 }
@@ -589,11 +602,15 @@ impl Vm {
             }
         }
         self.k.settle();
+        if self.k.io_progress || self.pts.has_events() {
+            crate::tty::settle(&mut self.k, &self.pts);
+            self.k.settle();
+        }
         if std::mem::take(&mut self.k.io_progress) {
             // Others made progress (a pipe may have changed): parked reads
             // and writes try again. (No per-object wait queues yet.)
             for t in self.k.threads.values_mut() {
-                if matches!(t.wait, Some(Wait::Io { .. })) {
+                if matches!(t.wait, Some(Wait::Io { .. } | Wait::IoRetry { .. })) {
                     restart(t);
                 }
             }
@@ -775,6 +792,30 @@ impl Vm {
         t.cpu.x[10] = syscall::encode(res);
         self.k.io_progress = true;
         Ok(After::Continue)
+    }
+
+    /// Host input for the console ([`Options::console`]): fed through the
+    /// terminal's line discipline (echo is written to the host at once,
+    /// signal characters signal the foreground group), and parked reads try
+    /// again. Returns false when there is no console.
+    pub fn console_input(&mut self, host: &mut dyn Host, data: &[u8]) -> bool {
+        if !crate::syscall::tty::console_input(&mut self.k, &self.pts, host, data) {
+            return false;
+        }
+        self.k.settle();
+        for t in self.k.threads.values_mut() {
+            if matches!(t.wait, Some(Wait::Io { .. } | Wait::IoRetry { .. })) {
+                restart(t);
+            }
+        }
+        true
+    }
+
+    /// The host terminal's new window size (SIGWINCH for the console's
+    /// foreground group when it changed).
+    pub fn console_resize(&mut self, rows: u16, cols: u16) {
+        crate::syscall::tty::console_resize(&mut self.k, &self.pts, rows, cols);
+        self.k.settle();
     }
 
     /// The current state.

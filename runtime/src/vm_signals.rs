@@ -55,7 +55,8 @@ impl Vm {
         let Some(init) = self.k.procs.get(&self.k.init_pid) else {
             return 0;
         };
-        let fg = init.fs.kernel.stdio().tty.borrow().fg_pgrp;
+        let fg = crate::tty::console_fg(&self.pts)
+            .unwrap_or_else(|| init.fs.kernel.stdio().tty.borrow().fg_pgrp);
         let init_pgid = init.pgid;
         let in_group = |g: i32| -> Vec<i32> {
             let ps = self.k.procs.values();

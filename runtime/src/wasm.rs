@@ -216,6 +216,17 @@ impl WasmOptions {
         let host: &JsValue = host.as_ref();
         crate::vfs::jsfs::with_host(host, || FsCtx::build(&self.0.fs)).err()
     }
+    /// A console (see `crate::tty`): the guest's fds 0 and 1 (and 2 when `stderr` is true) are
+    /// a terminal of `rows` x `cols` whose input the host feeds with [`WasmVm::console_input`]
+    /// (the host's terminal should be in raw mode meanwhile).
+    #[wasm_bindgen(js_name = setConsole)]
+    pub fn set_console(&mut self, rows: u16, cols: u16, stderr: bool) {
+        self.0.console = Some(crate::tty::ConsoleConfig {
+            rows,
+            cols,
+            fds: [true, true, stderr],
+        });
+    }
     /// `--mount HOST:GUEST[:ro]`.
     #[wasm_bindgen(js_name = addMount)]
     pub fn add_mount(&mut self, host: String, guest: String, read_only: bool) {
@@ -314,6 +325,27 @@ impl WasmVm {
             RunState::Idle { .. } => STATE_IDLE,
             RunState::Exited(_) => STATE_EXITED,
             RunState::Killed(_) => STATE_KILLED,
+        }
+    }
+
+    /// Host keystrokes for the console (see [`WasmOptions::set_console`]): echoed, edited and
+    /// turned into signals by the guest's line discipline; parked reads run again. Returns
+    /// false without a console.
+    #[wasm_bindgen(js_name = consoleInput)]
+    pub fn console_input(&mut self, data: &[u8]) -> bool {
+        let ok = self.vm.console_input(&mut self.host, data);
+        if ok && matches!(self.state, RunState::Idle { .. }) {
+            self.state = RunState::Running;
+        }
+        ok
+    }
+
+    /// The host terminal's new size: SIGWINCH for the console's foreground group if it changed.
+    #[wasm_bindgen(js_name = consoleResize)]
+    pub fn console_resize(&mut self, rows: u16, cols: u16) {
+        self.vm.console_resize(rows, cols);
+        if matches!(self.state, RunState::Idle { .. }) {
+            self.state = RunState::Running;
         }
     }
 

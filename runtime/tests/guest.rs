@@ -626,3 +626,161 @@ fn procself() {
         assert!(text.contains(want), "{want:?} missing in {text}");
     }
 }
+
+#[test]
+fn pseudo_terminals() {
+    let o = same_as_qemu("pty", Link::Static, &[], &[], b"");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("slave read: \"ac\\n\"\n"), "{text}");
+    assert!(text.contains("child signaled=1 sig=2\n"), "{text}");
+    assert!(
+        text.contains("master after slave close: -1 Input/output error\n"),
+        "{text}"
+    );
+    assert!(text.contains("winched: 30x100"), "{text}");
+    assert!(text.contains("hangup: signaled=1 sig=1\n"), "{text}");
+    assert!(text.contains("bg read: stopped=1 sig=21\\r\\n"), "{text}");
+    assert!(text.contains("peer read: \"peer\\n\"\n"), "{text}");
+    assert!(text.contains("hangup ignored: exit=11\n"), "{text}");
+}
+
+/// Runs `vm` until it ends or waits for host input; the clock jumps over
+/// timed waits.
+fn run_until_input(vm: &mut Vm, host: &mut CaptureHost) -> Option<RunState> {
+    loop {
+        match vm.run(host, 1 << 22) {
+            RunState::Running => {}
+            RunState::Idle { until: Some(u) } => host.clock_ns = host.clock_ns.max(u),
+            RunState::Idle { until: None } => return None,
+            s => return Some(s),
+        }
+    }
+}
+
+#[test]
+fn console_line_discipline_echo_and_signals() {
+    let prog = build("cat", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 24,
+            cols: 80,
+            fds: [true, true, true],
+        }),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"cat".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        None,
+        "cat waits for a line"
+    );
+    assert!(host.stdout.is_empty());
+    // Typed with a typo: the echo shows the erase, cat gets the edited line.
+    assert!(vm.console_input(&mut host, b"helo\x7flo\r"));
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "helo\u{8} \u{8}lo\r\nhello\r\n"
+    );
+    // A partial line is not readable; ^C interrupts cat (SIGINT), echoed.
+    host.stdout.clear();
+    vm.console_input(&mut host, b"part");
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    vm.console_input(&mut host, b"\x03");
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Killed(2))
+    );
+    assert_eq!(host.stdout, b"part^C");
+}
+
+#[test]
+fn console_eof_ends_cat() {
+    let prog = build("cat", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 0,
+            cols: 0,
+            fds: [true, true, false],
+        }),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"cat".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    vm.console_input(&mut host, b"x\x04\x04");
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Exited(0))
+    );
+    assert_eq!(
+        host.stdout, b"xx",
+        "^D sends the partial line, then end of file"
+    );
+}
+
+#[test]
+fn console_controlling_terminal_rules() {
+    let prog = build("ttyctl", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 24,
+            cols: 80,
+            fds: [true, true, true],
+        }),
+        ..Options::default()
+    };
+    let mut vm = Vm::load(&bytes, &[b"ttyctl".to_vec()], &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Exited(0))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "sid is me=1 fg is me=1\r\n\
+         tcsetpgrp(no such group)=-1 No such process\r\n\
+         other session: tcgetpgrp=-1 Inappropriate ioctl for device\r\n\
+         other session: /dev/tty No such device or address\r\n\
+         other session: TIOCSCTTY=-1 Operation not permitted\r\n\
+         TIOCNOTTY=0\r\n\
+         then /dev/tty No such device or address\r\n\
+         then tcgetpgrp=-1 Inappropriate ioctl for device\r\n\
+         TIOCSCTTY=0\r\n\
+         then /dev/tty opens, fg is me=1\r\n"
+    );
+}
+
+#[test]
+fn console_input_larger_than_the_raw_queue_waits_for_the_reader() {
+    let prog = build("rawcount", Link::Static);
+    let bytes = std::fs::read(&prog).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: 24,
+            cols: 80,
+            fds: [true, true, true],
+        }),
+        ..Options::default()
+    };
+    let argv = [b"rawcount".to_vec(), b"100000".to_vec()];
+    let mut vm = Vm::load(&bytes, &argv, &[], &opts).unwrap();
+    let mut host = CaptureHost::default();
+    assert_eq!(run_until_input(&mut vm, &mut host), None);
+    let mut input = vec![b'a'; 99_999];
+    input.push(b'z');
+    vm.console_input(&mut host, &input);
+    assert_eq!(
+        run_until_input(&mut vm, &mut host),
+        Some(RunState::Exited(0))
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "got 100000 last z\n",
+        "raw mode: no output processing either"
+    );
+}

@@ -257,11 +257,14 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
         let mut argv = vec![bytes_of(&cmd.program)];
         argv.extend(cmd.args.iter().map(|a| bytes_of(a)));
         let envp = environment(&cmd.env);
+        // A terminal on stdin and stdout: the guest gets a console (raw host terminal).
+        let mut console = nanovm_runtime::host_tty::Console::open();
         let opts = Options {
             strace: cmd.strace,
             memory_limit: cmd.memory_mib.map(|m| m << 20),
             exe_name: bytes_of(&cmd.program),
             fs: cmd.fs.clone(),
+            console: console.as_ref().map(|c| c.config()),
         };
         let mut vm = match Vm::load_with_fs(&bytes, &argv, &envp, &opts, fs) {
             Ok(vm) => vm,
@@ -276,6 +279,9 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
         // Without the handler Ctrl-C still ends the CLI (the default action).
         let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, sigint.clone());
         let state = loop {
+            if let Some(c) = console.as_mut() {
+                break c.run(&mut vm, &mut host, &sigint);
+            }
             if sigint.swap(false, Ordering::SeqCst) {
                 vm.interrupt(SIGINT);
             }
@@ -293,6 +299,8 @@ usage: nanovm run [OPTIONS] [--] PROGRAM [ARGS...]
                 s => break s,
             }
         };
+        // The host terminal back to its settings before any message.
+        drop(console);
         if cmd.stats {
             let s = vm.stats();
             let secs = start.elapsed().as_secs_f64();

@@ -79,6 +79,12 @@ pub(crate) fn read_file(
         ctx.host.random(buf);
         return Ok(buf.len());
     }
+    if let Some((tty, end)) = super::tty::tty_of(&ctx.proc.fs, f) {
+        if off.is_some() {
+            return Err(Errno::ESPIPE);
+        }
+        return super::tty::read(ctx, f, &tty, end, buf);
+    }
     if k.pipe_ino(f).is_some() {
         if off.is_some() {
             return Err(Errno::ESPIPE);
@@ -140,6 +146,12 @@ pub(crate) fn write_file(
             }
         };
     }
+    if let Some((tty, end)) = super::tty::tty_of(&ctx.proc.fs, f) {
+        if off.is_some() {
+            return Err(Errno::ESPIPE);
+        }
+        return super::tty::write(ctx, f, &tty, end, data);
+    }
     if k.pipe_ino(f).is_some() {
         if off.is_some() {
             return Err(Errno::ESPIPE);
@@ -173,7 +185,9 @@ fn read_to_guest(ctx: &mut Ctx, f: &OpenFile, buf: u64, len: u64, off: Option<u6
         };
     }
     let k = &ctx.proc.fs.kernel;
-    let one_shot = k.host_fd(f).is_some() || k.pipe_ino(f).is_some();
+    let one_shot = k.host_fd(f).is_some()
+        || k.pipe_ino(f).is_some()
+        || super::tty::tty_of(&ctx.proc.fs, f).is_some();
     let mut tmp = vec![0u8; len.min(CHUNK as u64) as usize];
     let mut done = 0u64;
     loop {
@@ -314,7 +328,7 @@ fn iovecs(ctx: &mut Ctx, iov: u64, cnt: u64) -> Result<Vec<(u64, u64)>, Errno> {
 fn readv_at(ctx: &mut Ctx, a: &Args, off: Option<u64>) -> SysResult {
     let f = file(ctx, a[0])?;
     let vecs = iovecs(ctx, a[1], a[2])?;
-    if ctx.proc.fs.kernel.host_fd(&f).is_some() {
+    if ctx.proc.fs.kernel.host_fd(&f).is_some() || super::tty::tty_of(&ctx.proc.fs, &f).is_some() {
         return match vecs.into_iter().find(|v| v.1 > 0) {
             Some((base, len)) => read_to_guest(ctx, &f, base, len, off),
             None => Ok(0),
@@ -380,7 +394,7 @@ pub fn pwritev(ctx: &mut Ctx, a: &Args) -> SysResult {
 /// `lseek(fd, offset, whence)`: ESPIPE on host streams.
 pub fn lseek(ctx: &mut Ctx, a: &Args) -> SysResult {
     let f = file(ctx, a[0])?;
-    if ctx.proc.fs.kernel.host_fd(&f).is_some() {
+    if ctx.proc.fs.kernel.host_fd(&f).is_some() || super::tty::tty_of(&ctx.proc.fs, &f).is_some() {
         return Err(Errno::ESPIPE);
     }
     f.seek(a[1] as i64, a[2] as u32)

@@ -1,5 +1,9 @@
 //! File-system calls, part 5: `ioctl` on files.
 //!
+//! Emulated terminals (pty masters and slaves, the console: see
+//! [`crate::tty`]) take every request but the generic ones below to
+//! [`super::tty_ioctl`]. The rest of this doc is about host streams.
+//!
 //! Terminal requests work on a standard descriptor whose host descriptor
 //! is a terminal ([`crate::Host::stdio_kind`]), and are ENOTTY everywhere
 //! else (so `isatty` is 0 for pipes and files, as under qemu):
@@ -67,6 +71,9 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> SysResult {
             let fl = f.flags();
             f.set_flags(if on { fl | bit } else { fl & !bit });
             Ok(0)
+        }
+        req if super::tty::tty_of(&ctx.proc.fs, &f).is_some() => {
+            super::tty_ioctl::ioctl(ctx, &f, req, a[2]).unwrap_or(Err(Errno::ENOTTY))
         }
         FIONREAD => {
             let k = ctx.proc.fs.kernel.clone();

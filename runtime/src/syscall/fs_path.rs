@@ -91,6 +91,9 @@ pub fn openat(ctx: &mut Ctx, a: &Args) -> SysResult {
     {
         f = fs.kernel.open_fifo(f);
     }
+    if f.kind() == crate::vfs::FileType::CharDevice {
+        f = super::tty::open_hook(ctx, f, flags)?;
+    }
     let f = crate::procview::open_hook(ctx, f);
     install(ctx, f, flags & O_CLOEXEC != 0)
 }

@@ -6,7 +6,8 @@
 //! (ppoll) or EBADF (pselect6). When nothing is ready the call sleeps its
 //! timeout virtually (as `nanosleep` does) and returns 0; with no timeout it
 //! would wait forever, which with one process is EINTR instead. Pipes and
-//! Pipes report their real state ([`super::fs_pipe::PipeFs::poll`]);
+//! terminals report their real state ([`super::fs_pipe::PipeFs::poll`],
+//! [`super::tty::poll`]);
 //! waiting for one to change belongs to the scheduler (kproc).
 
 use super::{Args, Ctx, SysResult};
@@ -24,6 +25,39 @@ const POLLWRNORM: u16 = 0x100;
 const DEFAULT_POLLMASK: u16 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 /// Most descriptors one call may name (also at most `RLIMIT_NOFILE`).
 const MAX_FDS: u64 = 1 << 20;
+
+/// The events file `f` is ready for: pipes and terminals report their
+/// state, everything else [`DEFAULT_POLLMASK`].
+fn ready_mask(fs: &crate::fsctx::FsCtx, f: &crate::vfs::file::OpenFile) -> u16 {
+    let k = &fs.kernel;
+    if let Some(i) = k.pipe_ino(f) {
+        return k.pipes().poll(i);
+    }
+    match super::tty::tty_of(fs, f) {
+        Some((tty, end)) => super::tty::poll(&tty, end),
+        None => DEFAULT_POLLMASK,
+    }
+}
+
+/// The temporary signal mask of `ppoll`/`pselect6` (`sigmask` at `addr`,
+/// `size` bytes; none when `addr` is 0): in force while the call waits, the
+/// old one back when it returns or after the handler of a signal that
+/// interrupted it (as `rt_sigsuspend` does it; a restarted call keeps the
+/// mask saved by its first run).
+fn temp_mask(ctx: &mut Ctx, addr: u64, size: u64) -> Result<(), Errno> {
+    if addr == 0 {
+        return Ok(());
+    }
+    if size != 8 {
+        return Err(Errno::EINVAL);
+    }
+    let mask = ctx.get_u64(addr)? & !crate::signal::UNBLOCKABLE;
+    if ctx.thread.sig.saved_mask.is_none() {
+        ctx.thread.sig.saved_mask = Some(ctx.thread.sigmask);
+    }
+    ctx.thread.sigmask = mask;
+    Ok(())
+}
 
 /// Reads an optional `struct timespec` timeout in nanoseconds (None: wait forever).
 fn timeout(ctx: &mut Ctx, addr: u64) -> Result<Option<u64>, Errno> {
@@ -53,6 +87,7 @@ pub fn ppoll(ctx: &mut Ctx, a: &Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let t = timeout(ctx, a[2])?;
+    temp_mask(ctx, a[3], a[4])?;
     let mut ready = 0;
     for i in 0..n {
         let at = fds.wrapping_add(i * 8);
@@ -60,14 +95,11 @@ pub fn ppoll(ctx: &mut Ctx, a: &Args) -> SysResult {
         ctx.proc.mem.read_bytes(at, &mut b)?;
         let fd = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         let events = u16::from_le_bytes([b[4], b[5]]);
-        let k = &ctx.proc.fs.kernel;
         let rev = match ctx.proc.fs.fds.get(fd) {
             _ if fd < 0 => 0,
             Err(_) => POLLNVAL,
             Ok(f) => {
-                let mask = k
-                    .pipe_ino(f)
-                    .map_or(DEFAULT_POLLMASK, |i| k.pipes().poll(i));
+                let mask = ready_mask(&ctx.proc.fs, f);
                 mask & (events | POLLERR | POLLHUP) & !POLLPRI
             }
         };
@@ -92,6 +124,12 @@ pub fn pselect6(ctx: &mut Ctx, a: &Args) -> SysResult {
     }
     let n = (n as u64).min(MAX_FDS);
     let t = timeout(ctx, a[4])?;
+    if a[5] != 0 {
+        // struct { const sigset_t *ss; size_t ss_len; }
+        let ss = ctx.get_u64(a[5])?;
+        let len = ctx.get_u64(a[5].wrapping_add(8))?;
+        temp_mask(ctx, ss, len)?;
+    }
     let bytes = n.div_ceil(64) as usize * 8;
     let mut ready = 0;
     for (k, set) in [a[1], a[2], a[3]].into_iter().enumerate() {
@@ -104,11 +142,8 @@ pub fn pselect6(ctx: &mut Ctx, a: &Args) -> SysResult {
             if bits[fd / 8] & (1 << (fd % 8)) == 0 {
                 continue;
             }
-            let kern = &ctx.proc.fs.kernel;
             let f = ctx.proc.fs.fds.get(fd as i32)?;
-            let ev = kern
-                .pipe_ino(f)
-                .map_or(DEFAULT_POLLMASK, |i| kern.pipes().poll(i));
+            let ev = ready_mask(&ctx.proc.fs, f);
             let want = [POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, 0][k];
             if ev & want == 0 {
                 bits[fd / 8] &= !(1 << (fd % 8));

@@ -9,7 +9,10 @@
 //! glibc line-buffer stdout on a terminal and fully buffer it otherwise.
 //! The terminal's state ([`Terminal`]: termios, window size set by the
 //! guest, foreground process group) lives here too, one terminal shared by
-//! every standard descriptor that is a tty.
+//! every standard descriptor that is a tty. This is the host-stream case
+//! only (a host terminal the guest writes through, e.g. stdout when stdin
+//! is redirected); when the embedder attaches a console the standard
+//! descriptors are an emulated terminal instead ([`crate::tty`]).
 
 use crate::host::StdioKind;
 use crate::vfs::devfs::makedev;
@@ -17,16 +20,12 @@ use crate::vfs::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// Size of the kernel's `struct termios2` (riscv64): four `tcflag_t`,
-/// `c_line`, 19 `c_cc`, then input and output speeds.
-pub const TERMIOS2_LEN: usize = 44;
-/// Size of the kernel's `struct termios` (the first 36 bytes of termios2).
-pub const TERMIOS_LEN: usize = 36;
+pub use crate::tty::termios::{TERMIOS2_LEN, TERMIOS_LEN};
 
-/// The state of the (single) terminal behind the standard descriptors.
-/// `TCSETS*` only records the settings: the host terminal is not switched
-/// to raw mode (a later step), so a guest that sets raw mode still gets
-/// the host's line-edited input.
+/// The state of the (single) host terminal behind standard descriptors
+/// that are host streams. `TCSETS*` only records the settings: without a
+/// console ([`crate::tty`]) the host terminal is not switched to raw mode,
+/// so a guest that sets raw mode still gets the host's line-edited input.
 #[derive(Debug, Clone)]
 pub struct Terminal {
     /// The `struct termios2` bytes `TCGETS*` return.
@@ -40,24 +39,10 @@ pub struct Terminal {
 }
 
 impl Default for Terminal {
-    /// Linux's `tty_std_termios`: ICRNL|IXON, OPOST|ONLCR,
-    /// B38400|CS8|CREAD|HUPCL, ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN,
-    /// the usual control characters (^C ^\ DEL ^U ^D, VMIN 1, ^Q ^S ^Z ^R ^O
-    /// ^W ^V) and 38400 baud both ways.
+    /// Linux's `tty_std_termios` ([`crate::tty::termios::Termios`]'s default).
     fn default() -> Self {
-        let mut t = [0u8; TERMIOS2_LEN];
-        let flags: [u32; 4] = [0o2400, 0o5, 0o2277, 0o105073];
-        for (i, f) in flags.iter().enumerate() {
-            t[i * 4..i * 4 + 4].copy_from_slice(&f.to_le_bytes());
-        }
-        let cc: [u8; 17] = [
-            0o3, 0o34, 0o177, 0o25, 0o4, 0, 1, 0, 0o21, 0o23, 0o32, 0, 0o22, 0o17, 0o27, 0o26, 0,
-        ];
-        t[17..17 + cc.len()].copy_from_slice(&cc);
-        t[36..40].copy_from_slice(&38400u32.to_le_bytes());
-        t[40..44].copy_from_slice(&38400u32.to_le_bytes());
         Terminal {
-            termios: t,
+            termios: crate::tty::termios::Termios::default().0,
             winsize: None,
             fg_pgrp: 0,
         }

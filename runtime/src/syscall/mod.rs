@@ -29,6 +29,8 @@ pub mod strace;
 pub mod table;
 pub mod thread;
 pub mod time;
+pub mod tty;
+pub mod tty_ioctl;
 pub mod wait;
 
 use crate::host::Host;

@@ -10,10 +10,14 @@
 //! - `tty` (5,0, `crw-rw-rw-` root:tty): the controlling terminal. By default
 //!   there is none, so opening it is ENXIO (Linux's answer, which libc's
 //!   `getpass` and friends expect and handle). The runtime can redirect it to
-//!   a console with [`DevFs::set_tty`].
+//!   a console with [`DevFs::set_tty`], or say that the layer above serves it
+//!   ([`DevFs::serve_tty_elsewhere`]: the runtime's syscall layer opens the
+//!   caller's controlling terminal instead, see `crate::tty`).
+//! - symlink `ptmx` -> `pts/ptmx` (the devpts multiplexer, once devpts is
+//!   mounted on `pts/`, as in containers);
 //! - symlinks `fd` -> `/proc/self/fd`, `stdin` -> `/proc/self/fd/0`,
 //!   `stdout` -> `/proc/self/fd/1`, `stderr` -> `/proc/self/fd/2`.
-//! - directories `pts/` (empty: no pseudo-terminals) and `shm/` (`drwxrwxrwt`,
+//! - directories `pts/` (empty until devpts is mounted on it) and `shm/` (`drwxrwxrwt`,
 //!   empty: the runtime mounts a memfs on it, as Linux mounts a tmpfs there;
 //!   [`mount_devfs`] does both mounts).
 //!
@@ -115,7 +119,7 @@ const fn dir(name: &'static [u8], parent: Ino, perm: u32) -> Entry {
 }
 
 /// The tree; inode `n` is `TREE[n - 1]`, listed in this order.
-const TREE: [Entry; 13] = [
+const TREE: [Entry; 14] = [
     dir(b"/", ROOT, 0o755),
     dev(b"null", Kind::Null, 1, 3, 0),
     dev(b"zero", Kind::Zero, 1, 5, 0),
@@ -129,6 +133,7 @@ const TREE: [Entry; 13] = [
     link(b"stderr", b"/proc/self/fd/2"),
     dir(b"pts", ROOT, 0o755),
     dir(b"shm", ROOT, 0o1777),
+    link(b"ptmx", b"pts/ptmx"),
 ];
 
 /// The attributes `chmod`/`chown`/`utimensat` may change, per inode.
@@ -148,6 +153,8 @@ pub struct DevFs {
     btime: Timespec,
     random: RefCell<RandomSource>,
     tty: RefCell<Option<Box<dyn CharDevice>>>,
+    /// `/dev/tty` opens succeed here and the layer above swaps them.
+    tty_elsewhere: std::cell::Cell<bool>,
     clock: Box<dyn Clock>,
 }
 
@@ -172,6 +179,7 @@ impl DevFs {
             btime: now,
             random: RefCell::new(random),
             tty: RefCell::new(None),
+            tty_elsewhere: std::cell::Cell::new(false),
             clock,
         }
     }
@@ -181,6 +189,13 @@ impl DevFs {
     /// this file system.
     pub fn set_tty(&self, dev: Option<Box<dyn CharDevice>>) {
         *self.tty.borrow_mut() = dev;
+    }
+
+    /// Opening `/dev/tty` succeeds (with no device set): the caller swaps
+    /// the description for the opener's controlling terminal (and answers
+    /// ENXIO itself when there is none).
+    pub fn serve_tty_elsewhere(&self) {
+        self.tty_elsewhere.set(true);
     }
 
     /// The `rdev` of `/dev/tty` (5,0), for a runtime that special-cases it.
@@ -358,7 +373,9 @@ impl FileSystem for DevFs {
 
     fn open(&self, ino: Ino, _flags: u32) -> VfsResult<()> {
         match Self::entry(ino)?.kind {
-            Kind::Tty if self.tty.borrow().is_none() => Err(Errno::ENXIO),
+            Kind::Tty if self.tty.borrow().is_none() && !self.tty_elsewhere.get() => {
+                Err(Errno::ENXIO)
+            }
             _ => Ok(()),
         }
     }

@@ -133,7 +133,7 @@ fn listing_and_fixed_tree() {
     let d = w.open("/dev", O_RDONLY | O_DIRECTORY).unwrap();
     let all = [
         ".", "..", "null", "zero", "full", "random", "urandom", "tty", "fd", "stdin", "stdout",
-        "stderr", "pts", "shm",
+        "stderr", "pts", "shm", "ptmx",
     ];
     assert_eq!(list(&d, 5), all[..5]);
     assert_eq!(list(&d, 100), all[5..], "getdents resumes where it stopped");
