@@ -227,30 +227,7 @@ impl FileSystem for PipeFs {
     fn setattr(&self, ino: Ino, _: &SetAttr) -> VfsResult<()> {
         self.getattr(ino).map(|_| ())
     }
-    fn create(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn mkdir(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn symlink(&self, _: Ino, _: &[u8], _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn link(&self, _: Ino, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn unlink(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rmdir(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rename(&self, _: Ino, _: &[u8], _: Ino, _: &[u8], _: u32) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn readlink(&self, _: Ino) -> VfsResult<Vec<u8>> {
-        Err(Errno::EINVAL)
-    }
+    crate::vfs::fixed_tree_ops!();
     fn read(&self, ino: Ino, _: u64, buf: &mut [u8]) -> VfsResult<usize> {
         let (id, write) = end(ino).ok_or(Errno::EISDIR)?;
         let mut pipes = self.pipes.borrow_mut();

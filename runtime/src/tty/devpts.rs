@@ -290,30 +290,7 @@ impl FileSystem for PtsFs {
         }
         Ok(())
     }
-    fn create(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn mkdir(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn symlink(&self, _: Ino, _: &[u8], _: &[u8], _: &NewNode) -> VfsResult<Ino> {
-        Err(Errno::EPERM)
-    }
-    fn link(&self, _: Ino, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn unlink(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rmdir(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn rename(&self, _: Ino, _: &[u8], _: Ino, _: &[u8], _: u32) -> VfsResult<()> {
-        Err(Errno::EPERM)
-    }
-    fn readlink(&self, _: Ino) -> VfsResult<Vec<u8>> {
-        Err(Errno::EINVAL)
-    }
+    crate::vfs::fixed_tree_ops!();
     fn open(&self, ino: Ino, _flags: u32) -> VfsResult<()> {
         match end(ino) {
             Some(End::Slave(n)) => {

@@ -355,6 +355,40 @@ pub const RENAME_NOREPLACE: u32 = 1;
 /// `rename` flag: atomically swap the two names (`RENAME_EXCHANGE`).
 pub const RENAME_EXCHANGE: u32 = 2;
 
+/// The namespace methods of a [`FileSystem`] whose tree the guest cannot
+/// change (pipes, standard streams, devpts): every create, link, unlink,
+/// rename is EPERM and nothing is a symlink (EINVAL), as in Linux's
+/// pseudo file systems. Expands inside an `impl FileSystem for ...` block.
+macro_rules! fixed_tree_ops {
+    () => {
+        fn create(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
+            Err(Errno::EPERM)
+        }
+        fn mkdir(&self, _: Ino, _: &[u8], _: &NewNode) -> VfsResult<Ino> {
+            Err(Errno::EPERM)
+        }
+        fn symlink(&self, _: Ino, _: &[u8], _: &[u8], _: &NewNode) -> VfsResult<Ino> {
+            Err(Errno::EPERM)
+        }
+        fn link(&self, _: Ino, _: Ino, _: &[u8]) -> VfsResult<()> {
+            Err(Errno::EPERM)
+        }
+        fn unlink(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
+            Err(Errno::EPERM)
+        }
+        fn rmdir(&self, _: Ino, _: &[u8]) -> VfsResult<()> {
+            Err(Errno::EPERM)
+        }
+        fn rename(&self, _: Ino, _: &[u8], _: Ino, _: &[u8], _: u32) -> VfsResult<()> {
+            Err(Errno::EPERM)
+        }
+        fn readlink(&self, _: Ino) -> VfsResult<Vec<u8>> {
+            Err(Errno::EINVAL)
+        }
+    };
+}
+pub(crate) use fixed_tree_ops;
+
 /// A concrete file system, addressed by inode numbers.
 ///
 /// Implementations check *semantics* (ENOENT, EEXIST, ENOTEMPTY, EISDIR,
