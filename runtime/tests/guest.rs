@@ -644,6 +644,22 @@ fn pseudo_terminals() {
     assert!(text.contains("hangup ignored: exit=11\n"), "{text}");
 }
 
+/// A VM running static test program `name` with `argv` on a console of
+/// `size` (rows, cols) for the fds marked in `fds`, and its capturing host.
+fn console_vm(name: &str, argv: &[Vec<u8>], size: (u16, u16), fds: [bool; 3]) -> (Vm, CaptureHost) {
+    let bytes = std::fs::read(build(name, Link::Static)).unwrap();
+    let opts = Options {
+        console: Some(nanovm_runtime::tty::ConsoleConfig {
+            rows: size.0,
+            cols: size.1,
+            fds,
+        }),
+        ..Options::default()
+    };
+    let vm = Vm::load(&bytes, argv, &[], &opts).unwrap();
+    (vm, CaptureHost::default())
+}
+
 /// Runs `vm` until it ends or waits for host input; the clock jumps over
 /// timed waits.
 fn run_until_input(vm: &mut Vm, host: &mut CaptureHost) -> Option<RunState> {
@@ -659,18 +675,7 @@ fn run_until_input(vm: &mut Vm, host: &mut CaptureHost) -> Option<RunState> {
 
 #[test]
 fn console_line_discipline_echo_and_signals() {
-    let prog = build("cat", Link::Static);
-    let bytes = std::fs::read(&prog).unwrap();
-    let opts = Options {
-        console: Some(nanovm_runtime::tty::ConsoleConfig {
-            rows: 24,
-            cols: 80,
-            fds: [true, true, true],
-        }),
-        ..Options::default()
-    };
-    let mut vm = Vm::load(&bytes, &[b"cat".to_vec()], &[], &opts).unwrap();
-    let mut host = CaptureHost::default();
+    let (mut vm, mut host) = console_vm("cat", &[b"cat".to_vec()], (24, 80), [true, true, true]);
     assert_eq!(
         run_until_input(&mut vm, &mut host),
         None,
@@ -698,18 +703,7 @@ fn console_line_discipline_echo_and_signals() {
 
 #[test]
 fn console_eof_ends_cat() {
-    let prog = build("cat", Link::Static);
-    let bytes = std::fs::read(&prog).unwrap();
-    let opts = Options {
-        console: Some(nanovm_runtime::tty::ConsoleConfig {
-            rows: 0,
-            cols: 0,
-            fds: [true, true, false],
-        }),
-        ..Options::default()
-    };
-    let mut vm = Vm::load(&bytes, &[b"cat".to_vec()], &[], &opts).unwrap();
-    let mut host = CaptureHost::default();
+    let (mut vm, mut host) = console_vm("cat", &[b"cat".to_vec()], (0, 0), [true, true, false]);
     assert_eq!(run_until_input(&mut vm, &mut host), None);
     vm.console_input(&mut host, b"x\x04\x04");
     assert_eq!(
@@ -724,18 +718,12 @@ fn console_eof_ends_cat() {
 
 #[test]
 fn console_controlling_terminal_rules() {
-    let prog = build("ttyctl", Link::Static);
-    let bytes = std::fs::read(&prog).unwrap();
-    let opts = Options {
-        console: Some(nanovm_runtime::tty::ConsoleConfig {
-            rows: 24,
-            cols: 80,
-            fds: [true, true, true],
-        }),
-        ..Options::default()
-    };
-    let mut vm = Vm::load(&bytes, &[b"ttyctl".to_vec()], &[], &opts).unwrap();
-    let mut host = CaptureHost::default();
+    let (mut vm, mut host) = console_vm(
+        "ttyctl",
+        &[b"ttyctl".to_vec()],
+        (24, 80),
+        [true, true, true],
+    );
     assert_eq!(
         run_until_input(&mut vm, &mut host),
         Some(RunState::Exited(0))
@@ -757,19 +745,12 @@ fn console_controlling_terminal_rules() {
 
 #[test]
 fn console_input_larger_than_the_raw_queue_waits_for_the_reader() {
-    let prog = build("rawcount", Link::Static);
-    let bytes = std::fs::read(&prog).unwrap();
-    let opts = Options {
-        console: Some(nanovm_runtime::tty::ConsoleConfig {
-            rows: 24,
-            cols: 80,
-            fds: [true, true, true],
-        }),
-        ..Options::default()
-    };
-    let argv = [b"rawcount".to_vec(), b"100000".to_vec()];
-    let mut vm = Vm::load(&bytes, &argv, &[], &opts).unwrap();
-    let mut host = CaptureHost::default();
+    let (mut vm, mut host) = console_vm(
+        "rawcount",
+        &[b"rawcount".to_vec(), b"100000".to_vec()],
+        (24, 80),
+        [true, true, true],
+    );
     assert_eq!(run_until_input(&mut vm, &mut host), None);
     let mut input = vec![b'a'; 99_999];
     input.push(b'z');
