@@ -161,7 +161,7 @@ impl Process {
         rlimits[RLIMIT_NPROC] = default_nproc(None);
         rlimits[7] = Rlimit {
             cur: 1024,
-            max: 4096,
+            max: 65536,
         }; // RLIMIT_NOFILE
         rlimits[8] = Rlimit {
             cur: 8 << 20,

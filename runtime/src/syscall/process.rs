@@ -378,6 +378,12 @@ mod tests {
             t.call(nr::PRLIMIT64, [5, 3, 0, buf, 0, 0]),
             Err(Errno::ESRCH)
         );
+        // RLIMIT_NOFILE: 1024 soft, 65536 hard, as on a default Linux.
+        assert_eq!(t.call(nr::PRLIMIT64, [0, 7, 0, buf, 0, 0]), Ok(0));
+        assert_eq!(
+            t.read(buf, 16),
+            [1024u64.to_le_bytes(), 65536u64.to_le_bytes()].concat()
+        );
     }
 
     #[test]
