@@ -427,6 +427,7 @@ fn run_blocks_in(
                 XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm!())))),
                 XOp::Fsw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
                 XOp::Fsd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
+                XOp::Ecall => stop_at!($p, Stop::Ecall),
                 // ---- double arithmetic (inline: see `XOp::FaddD`) ----
                 XOp::FaddD => fp_d!(|a, b, _c, rm, fl| fpu::add_d(a, b, rm, fl)),
                 XOp::FsubD => fp_d!(|a, b, _c, rm, fl| fpu::sub_d(a, b, rm, fl)),

@@ -80,6 +80,9 @@ xops! {
     Fsw,
     /// `store64(rs1 + imm, f[rs2])`.
     Fsd,
+    /// `ecall`: stops the block for the runtime (inline: one per syscall,
+    /// which would otherwise pay [`XOp::Generic`]'s out-of-line call).
+    Ecall,
     /// `f[rd] = f[rs1] op f[rs2]` in double precision, `imm` = the
     /// instruction's `rm` field << 8 (7: dynamic). The common double
     /// arithmetic runs inline rather than through [`XOp::Generic`]'s two
@@ -192,6 +195,7 @@ fn single(i: &Insn, idx: usize) -> XInsn {
         Op::Sh => X::Sh,
         Op::Sw => X::Sw,
         Op::Sd => X::Sd,
+        Op::Ecall => return XInsn::new(X::Ecall, 0, 0, 0, 0),
         Op::FaddD => return XInsn::new(X::FaddD, rd, rs1, rs2, (i.rm as i32) << 8),
         Op::FsubD => return XInsn::new(X::FsubD, rd, rs1, rs2, (i.rm as i32) << 8),
         Op::FmulD => return XInsn::new(X::FmulD, rd, rs1, rs2, (i.rm as i32) << 8),
