@@ -398,14 +398,10 @@ impl Vm {
 
     /// The next runnable thread after the one that ran last.
     fn next_runnable(&self) -> Option<i32> {
-        let ready = |t: &&Box<Thread>| t.wait.is_none() && !self.k.stopped(t);
-        self.k
-            .threads
-            .range(self.last_tid + 1..)
-            .map(|(_, t)| t)
-            .find(ready)
-            .or_else(|| self.k.threads.values().find(ready))
-            .map(|t| t.tid)
+        let ready = |t: &&Thread| t.wait.is_none() && !self.k.stopped(t);
+        let all = || self.k.threads.values().map(|t| &**t);
+        let after = self.k.threads.range(self.last_tid + 1..).map(|(_, t)| &**t);
+        after.chain(all()).find(ready).map(|t| t.tid)
     }
 
     /// Runs thread `tid` for about `slice` instructions; returns how many
@@ -687,12 +683,9 @@ impl Vm {
         if code_changed {
             p.interp.flush();
         }
-        match stop {
-            Some(state) => {
-                self.pending_end = Some((state, note));
-                return Err(None);
-            }
-            None => {}
+        if let Some(state) = stop {
+            self.pending_end = Some((state, note));
+            return Err(None);
         }
         if let Some(code) = exit_thread {
             return Err(Some(code));

@@ -17,8 +17,9 @@
 //!
 //! Rejected: keeping every thread's `Cpu` at a fixed address permanently
 //! (the runtime moves threads between tables; a context switch would copy
-//! anyway) and a `thread_local!` slot (its accessor hides the constant
-//! address from LLVM in some builds).
+//! anyway). A `thread_local!` slot was not tried: a plain static is the
+//! simplest way to give LLVM a constant address, and this build has no
+//! threads to keep apart.
 
 use crate::cpu::Cpu;
 

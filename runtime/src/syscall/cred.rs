@@ -52,12 +52,12 @@ pub fn setgid(ctx: &mut Ctx, a: &Args) -> SysResult {
     only_own(ctx.proc.gid, &a[..1])
 }
 
-/// `setreuid(ruid, euid)` and `setresuid(ruid, euid, suid)`.
+/// `setresuid(ruid, euid, suid)`.
 pub fn setresuid(ctx: &mut Ctx, a: &Args) -> SysResult {
     only_own(ctx.proc.uid, &a[..3])
 }
 
-/// `setregid(rgid, egid)` and `setresgid(rgid, egid, sgid)`.
+/// `setresgid(rgid, egid, sgid)`.
 pub fn setresgid(ctx: &mut Ctx, a: &Args) -> SysResult {
     only_own(ctx.proc.gid, &a[..3])
 }
@@ -133,7 +133,7 @@ pub fn capget(ctx: &mut Ctx, a: &Args) -> SysResult {
     if pid < 0 {
         return Err(Errno::EINVAL);
     }
-    if pid != 0 && pid != ctx.thread.tid && !ctx.kernel.threads.contains_key(&pid) {
+    if ctx.thread_by_tid(pid).is_none() {
         return Err(Errno::ESRCH);
     }
     // `words` x {effective, permitted, inheritable}.

@@ -92,6 +92,16 @@ impl Ctx<'_> {
         Ok(u64::from_le_bytes(b))
     }
 
+    /// The live thread `tid` (0: the caller), wherever it is kept: the
+    /// caller is out of the kernel's tables during its syscall.
+    pub fn thread_by_tid(&mut self, tid: i32) -> Option<&mut crate::task::Thread> {
+        if tid == 0 || tid == self.thread.tid {
+            Some(&mut *self.thread)
+        } else {
+            self.kernel.threads.get_mut(&tid).map(|t| &mut **t)
+        }
+    }
+
     /// Reads a NUL-terminated path (at most `PATH_MAX` bytes).
     pub fn get_path(&mut self, addr: u64) -> Result<Vec<u8>, Errno> {
         const PATH_MAX: usize = 4096;

@@ -8,6 +8,7 @@
 //! value but not lower it, and may not choose a real-time policy.
 
 use super::{Args, Ctx, SysResult};
+use crate::task::Process;
 use crate::Errno;
 
 const PRIO_PROCESS: u64 = 0;
@@ -22,32 +23,26 @@ const SCHED_IDLE: u32 = 5;
 /// `sched_setscheduler` flag: children start with the default policy.
 const SCHED_RESET_ON_FORK: u32 = 0x4000_0000;
 
-/// The nice values of the processes `which`/`who` selects, by pid.
+/// The pids and nice values of the processes `which`/`who` selects (who
+/// 0: the caller's own pid, group or user).
 fn selected(ctx: &Ctx, which: u64, who: u64) -> Result<Vec<(i32, i32)>, Errno> {
-    let who = who as u32;
     let me = &*ctx.proc;
-    let all = std::iter::once(me).chain(ctx.kernel.procs.values().map(|p| &**p));
-    let out: Vec<(i32, i32)> = match which {
-        PRIO_PROCESS => {
-            let pid = if who == 0 { me.pid } else { who as i32 };
-            all.filter(|p| p.pid == pid)
-                .map(|p| (p.pid, p.nice))
-                .collect()
-        }
-        PRIO_PGRP => {
-            let pg = if who == 0 { me.pgid } else { who as i32 };
-            all.filter(|p| p.pgid == pg)
-                .map(|p| (p.pid, p.nice))
-                .collect()
-        }
-        PRIO_USER => {
-            let uid = if who == 0 { me.uid } else { who };
-            all.filter(|p| p.uid == uid)
-                .map(|p| (p.pid, p.nice))
-                .collect()
-        }
-        _ => return Err(Errno::EINVAL),
+    let who = who as u32;
+    let id = |mine: u32| if who == 0 { mine } else { who };
+    let (pid, pgid, uid) = (id(me.pid as u32), id(me.pgid as u32), id(me.uid));
+    let matches = |p: &Process| match which {
+        PRIO_PROCESS => p.pid as u32 == pid,
+        PRIO_PGRP => p.pgid as u32 == pgid,
+        _ => p.uid == uid,
     };
+    if which > PRIO_USER {
+        return Err(Errno::EINVAL);
+    }
+    let out: Vec<(i32, i32)> = std::iter::once(me)
+        .chain(ctx.kernel.procs.values().map(|p| &**p))
+        .filter(|p| matches(p))
+        .map(|p| (p.pid, p.nice))
+        .collect();
     if out.is_empty() {
         return Err(Errno::ESRCH);
     }
@@ -87,19 +82,12 @@ pub fn setpriority(ctx: &mut Ctx, a: &Args) -> SysResult {
 }
 
 /// The policy of thread `pid` (0: the caller), or ESRCH/EINVAL.
-fn policy_of(ctx: &Ctx, pid: u64) -> Result<u32, Errno> {
-    let pid = pid as i32;
-    if pid < 0 {
+fn policy_of(ctx: &mut Ctx, pid: u64) -> Result<u32, Errno> {
+    if (pid as i32) < 0 {
         return Err(Errno::EINVAL);
     }
-    if pid == 0 || pid == ctx.thread.tid {
-        return Ok(ctx.thread.sched_policy);
-    }
-    ctx.kernel
-        .threads
-        .get(&pid)
-        .map(|t| t.sched_policy)
-        .ok_or(Errno::ESRCH)
+    let t = ctx.thread_by_tid(pid as i32).ok_or(Errno::ESRCH)?;
+    Ok(t.sched_policy)
 }
 
 /// `sched_getscheduler(pid)`.
@@ -137,10 +125,7 @@ fn set_policy(ctx: &mut Ctx, pid: u64, policy: u32, prio: i32) -> SysResult {
         SCHED_FIFO | SCHED_RR if (1..=99).contains(&prio) => return Err(Errno::EPERM),
         _ => return Err(Errno::EINVAL),
     }
-    let pid = pid as i32;
-    if pid == 0 || pid == ctx.thread.tid {
-        ctx.thread.sched_policy = policy;
-    } else if let Some(t) = ctx.kernel.threads.get_mut(&pid) {
+    if let Some(t) = ctx.thread_by_tid(pid as i32) {
         t.sched_policy = policy;
     }
     Ok(0)
@@ -198,19 +183,13 @@ const CPU_MASK: u64 = 1;
 /// The size of the kernel's CPU mask in bytes (one word: up to 64 CPUs).
 const CPU_MASK_BYTES: u64 = 8;
 
-/// Whether `pid` names a live thread (0: the caller).
-fn thread_exists(ctx: &Ctx, pid: u64) -> bool {
-    let pid = pid as i32;
-    pid == 0 || pid == ctx.thread.tid || ctx.kernel.threads.contains_key(&pid)
-}
-
 /// `sched_getaffinity(pid, len, mask)`: the one CPU, for any live thread;
 /// returns the mask size as Linux does.
 pub fn sched_getaffinity(ctx: &mut Ctx, a: &Args) -> SysResult {
     if a[1] < CPU_MASK_BYTES || a[1] % 8 != 0 {
         return Err(Errno::EINVAL);
     }
-    if !thread_exists(ctx, a[0]) {
+    if ctx.thread_by_tid(a[0] as i32).is_none() {
         return Err(Errno::ESRCH);
     }
     ctx.put_u64s(a[2], &[CPU_MASK])?;
@@ -225,7 +204,7 @@ pub fn sched_setaffinity(ctx: &mut Ctx, a: &Args) -> SysResult {
     let n = a[1].min(CPU_MASK_BYTES) as usize;
     let mut b = [0u8; 8];
     ctx.proc.mem.read_bytes(a[2], &mut b[..n])?;
-    if !thread_exists(ctx, a[0]) {
+    if ctx.thread_by_tid(a[0] as i32).is_none() {
         return Err(Errno::ESRCH);
     }
     if u64::from_le_bytes(b) & CPU_MASK == 0 {
