@@ -424,20 +424,8 @@ impl FileSystem for DevFs {
         sink: &mut dyn FnMut(DirEntry<'_>) -> bool,
     ) -> VfsResult<()> {
         let d = Self::dir(dir)?;
-        let dots = [(dir, &b"."[..]), (d.parent, &b".."[..])];
-        for (p, (ino, name)) in dots.into_iter().enumerate() {
-            let next = p as u64 + 1;
-            if pos < next {
-                let kind = FileType::Directory;
-                if !sink(DirEntry {
-                    ino,
-                    kind,
-                    name,
-                    next,
-                }) {
-                    return Ok(());
-                }
-            }
+        if !emit_dots(dir, d.parent, pos, sink) {
+            return Ok(());
         }
         // Positions 2.. are TREE indices + 2 (index 0 is the root itself).
         for (i, e) in TREE.iter().enumerate().skip(1) {

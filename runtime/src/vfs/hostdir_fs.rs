@@ -431,20 +431,8 @@ impl<H: HostCalls> FileSystem for HostDirFs<H> {
             }
             entries
         };
-        let dots = [(dir, &b"."[..]), (parent, &b".."[..])];
-        for (i, (ino, name)) in dots.into_iter().enumerate() {
-            let next = i as u64 + 1;
-            if pos < next {
-                let kind = FileType::Directory;
-                if !sink(DirEntry {
-                    ino,
-                    kind,
-                    name,
-                    next,
-                }) {
-                    return Ok(());
-                }
-            }
+        if !emit_dots(dir, parent, pos, sink) {
+            return Ok(());
         }
         let dcomps = self.t.borrow().comps(dir)?;
         for (p, name) in entries {

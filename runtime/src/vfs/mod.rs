@@ -316,6 +316,34 @@ pub struct DirEntry<'a> {
     pub next: u64,
 }
 
+/// Emits a directory's `.` (position 0, `dir`) and `..` (position 1,
+/// `parent`) from `pos` on, as every file system's `readdir` starts; false
+/// when the sink is full (stop listing). Positions from 2 are the file
+/// system's own entries.
+pub fn emit_dots(
+    dir: Ino,
+    parent: Ino,
+    pos: u64,
+    sink: &mut dyn FnMut(DirEntry<'_>) -> bool,
+) -> bool {
+    let dots = [(dir, &b"."[..]), (parent, &b".."[..])];
+    for (i, (ino, name)) in dots.into_iter().enumerate() {
+        let next = i as u64 + 1;
+        if pos < next {
+            let kind = FileType::Directory;
+            if !sink(DirEntry {
+                ino,
+                kind,
+                name,
+                next,
+            }) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// File system statistics, as `statfs` reports them (block counts in `bsize` units).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatFs {

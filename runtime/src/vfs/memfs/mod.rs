@@ -428,26 +428,7 @@ impl FileSystem for MemFs {
         let mut s = self.inner.borrow_mut();
         let d = s.live_dir(dir)?;
         let kind_of = |ino: Ino| s.inodes.get(&ino).map_or(FileType::Regular, |i| i.kind());
-        let dot = DirEntry {
-            ino: dir,
-            kind: FileType::Directory,
-            name: b".",
-            next: 1,
-        };
-        let dotdot = DirEntry {
-            ino: d.parent,
-            kind: FileType::Directory,
-            name: b"..",
-            next: 2,
-        };
-        let mut more = true;
-        if pos == 0 {
-            more = sink(dot);
-        }
-        if more && pos <= 1 {
-            more = sink(dotdot);
-        }
-        if more {
+        if emit_dots(dir, d.parent, pos, sink) {
             for (&p, name) in d.order.range(pos.max(FIRST_POS)..) {
                 let ino = d.names.get(name).map_or(0, |e| e.0);
                 if !sink(DirEntry {
