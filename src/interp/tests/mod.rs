@@ -10,6 +10,7 @@ mod fused;
 mod integer;
 mod memory;
 mod qemu;
+mod resume;
 mod system;
 
 use super::{Exit, Interp};

@@ -1,0 +1,151 @@
+//! Instructions that leave the dispatch loop's fast path in the middle of a
+//! block (a TLB miss, an FP operation outside the host-float fast path, a
+//! rare op, a fused pair whose second half misses) and the block going on
+//! after them: every later instruction of the block sees their results, and
+//! `instret` and the pcs of later stops stay exact.
+
+use super::asm::*;
+use super::{Code, Vm, CODE, DATA};
+use crate::interp::Exit;
+use crate::mem::{Access, FaultKind};
+
+/// `csrrs rd, instret, x0`.
+fn rdinstret(rd: u32) -> u32 {
+    csr(2, rd, 0xc02, 0)
+}
+
+#[test]
+fn tlb_misses_mid_block_resume_at_the_next_instruction() {
+    // Every access touches a page for the first time: each is a TLB miss.
+    let code = Code::new().w(&[
+        addi(5, 0, 7),
+        sd(5, 10, 0),
+        ld(6, 10, 0),
+        addi(6, 6, 1),
+        sb(6, 11, 0), // another page
+        lbu(7, 11, 0),
+        add(8, 6, 7),
+        rdinstret(9), // counts the 7 instructions before it
+        addi(8, 8, 1),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[10] = DATA + 0x3000;
+    vm.cpu.x[11] = DATA + 0x5008;
+    assert_eq!(vm.run(1000), Exit::Ecall);
+    assert_eq!((vm.x(6), vm.x(7), vm.x(8)), (8, 8, 17));
+    assert_eq!(vm.x(9), 7);
+    assert_eq!(vm.cpu.instret, 10);
+    assert_eq!(vm.cpu.pc, CODE + 40);
+}
+
+#[test]
+fn a_fused_pair_whose_load_misses_keeps_the_add() {
+    // add+lbu and add+sb are fused; both memory halves miss the TLB.
+    let code = Code::new().w(&[
+        add(9, 10, 11),
+        lbu(12, 9, 1),
+        addi(12, 12, 1),
+        add(13, 10, 11),
+        sb(12, 13, 0x100),
+        lbu(14, 13, 0x100),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.mem.write_bytes_unchecked(DATA + 0x6001, &[41]).unwrap();
+    vm.cpu.x[10] = DATA;
+    vm.cpu.x[11] = 0x6000;
+    assert_eq!(vm.run(1000), Exit::Ecall);
+    assert_eq!((vm.x(9), vm.x(12), vm.x(13), vm.x(14)), (DATA + 0x6000, 42, DATA + 0x6000, 42));
+    assert_eq!(vm.cpu.instret, 7);
+}
+
+#[test]
+fn slow_fp_and_rare_ops_mid_block_resume() {
+    // fadd.d in round-towards-zero (not the host's mode), then fmul.d in
+    // the dynamic mode (RNE: fast path), a csr read and more integer work.
+    let one = 1.0f64.to_bits();
+    let tenth = 0.1f64.to_bits();
+    let code = Code::new().w(&[
+        addi(5, 0, 1),
+        fp(0x01, 3, 1, 2, 1), // fadd.d f3, f1, f2, rtz
+        fp(0x09, 4, 3, 3, 7), // fmul.d f4, f3, f3, dyn
+        csr(2, 6, 0x001, 0),  // frflags x6
+        rdinstret(7),
+        fp(0x71, 8, 3, 0, 0), // fmv.x.d x8, f3
+        addi(5, 5, 1),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.f[1] = one;
+    vm.cpu.f[2] = tenth;
+    assert_eq!(vm.run(1000), Exit::Ecall);
+    // 1 + 0.1 rounds up to nearest, so towards zero is one ulp below.
+    let near = (1.0f64 + 0.1).to_bits();
+    assert_eq!(vm.x(8), near - 1);
+    let f3 = f64::from_bits(near - 1);
+    assert_eq!(vm.cpu.f[4], (f3 * f3).to_bits());
+    assert_eq!(vm.x(6), 1, "NX from the inexact add and multiply");
+    assert_eq!(vm.x(7), 4);
+    assert_eq!(vm.x(5), 2);
+    assert_eq!(vm.cpu.instret, 8);
+}
+
+#[test]
+fn a_fault_after_a_slow_instruction_is_precise() {
+    let code = Code::new().w(&[
+        addi(5, 0, 3),
+        sd(5, 10, 0), // TLB miss, served by the slow path
+        addi(5, 5, 1),
+        ld(6, 11, 0), // unmapped: faults
+        addi(5, 5, 1),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[10] = DATA + 0x7000;
+    vm.cpu.x[11] = 0x7000_0000;
+    match vm.run(1000) {
+        Exit::Fault { pc, fault } => {
+            assert_eq!(pc, CODE + 12);
+            assert_eq!(fault.addr, 0x7000_0000);
+            assert_eq!(fault.access, Access::Read);
+            assert_eq!(fault.kind, FaultKind::Unmapped);
+        }
+        e => panic!("expected a fault, got {e:?}"),
+    }
+    assert_eq!(vm.x(5), 4);
+    assert_eq!(vm.cpu.instret, 3);
+    assert_eq!(vm.cpu.pc, CODE + 12);
+}
+
+#[test]
+fn a_budget_ending_inside_a_loop_with_misses_resumes_exactly() {
+    // A loop whose store walks pages: a miss on every fourth iteration.
+    let code = Code::new().w(&[
+        addi(5, 0, 16),
+        sd(5, 10, 0),
+        addi(10, 10, 0x400),
+        addi(5, 5, -1),
+        bne(5, 0, -12),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[10] = DATA;
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        match vm.run(5) {
+            Exit::Budget => continue,
+            Exit::Ecall => break,
+            e => panic!("{e:?}"),
+        }
+    }
+    assert!(runs > 5);
+    assert_eq!(vm.cpu.instret, 1 + 16 * 4 + 1);
+    assert_eq!(vm.x(10), DATA + 16 * 0x400);
+    for k in 0..16u64 {
+        let mut b = [0u8; 8];
+        vm.mem.read_bytes_unchecked(DATA + k * 0x400, &mut b).unwrap();
+        assert_eq!(u64::from_le_bytes(b), 16 - k);
+    }
+}
