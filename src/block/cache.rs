@@ -165,6 +165,20 @@ impl BlockCache {
         Ok(unsafe { self.blocks.get_unchecked_mut(idx as usize) })
     }
 
+    /// The block starting at `pc` if the jump cache has it: the hit path of
+    /// [`enter`](Self::enter) alone, which calls nothing (the dispatch
+    /// loop's block-to-block step; it leaves misses to `enter`).
+    #[inline(always)]
+    pub(crate) fn enter_cached(&mut self, pc: u64) -> Option<*mut Block> {
+        let e = self.jump[jump_slot(pc)];
+        if e.pc != pc {
+            return None;
+        }
+        debug_assert!((e.idx as usize) < self.blocks.len());
+        // SAFETY: as in `enter`: jump-cache indices are below `blocks.len()`.
+        Some(unsafe { self.blocks.get_unchecked_mut(e.idx as usize) })
+    }
+
     /// The live block starting at `pc`, if any (for the JIT tier and tests;
     /// the interpreter uses [`lookup`](Self::lookup)).
     pub fn get(&self, pc: u64) -> Option<&Block> {

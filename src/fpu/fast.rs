@@ -111,7 +111,9 @@ pub(crate) fn div_d(a: u64, b: u64, fl: &mut u32) -> Option<u64> {
     if !q.is_finite() || q.to_bits() << 1 <= D_MIN_NORMAL << 1 {
         return None;
     }
-    if odd(sig_d(a)) % odd(sig_d(b)) != 0 {
+    // (`checked_rem`: the divisor is never zero, but a plain `%` would
+    // keep a panic call in the interpreter's call-free loop.)
+    if odd(sig_d(a)).checked_rem(odd(sig_d(b))) != Some(0) {
         *fl |= NX;
     }
     Some(q.to_bits())

@@ -74,7 +74,7 @@ impl Rm {
 mod arith;
 mod compare;
 mod convert;
-mod fast;
+pub(crate) mod fast;
 mod soft;
 mod sqrt;
 

@@ -21,7 +21,7 @@
 use crate::block::{Block, BlockCache, BuildError};
 use crate::cpu::Cpu;
 use crate::decode::{Insn, Op};
-use crate::fpu::{self, Rm};
+use crate::fpu::{fast, Rm};
 use crate::mem::{AddressSpace, MemFault};
 
 /// The sign bit of a double.
@@ -191,13 +191,29 @@ pub(crate) fn run_blocks(
     super::active::with_active(cpu, |cpu| run_blocks_in(cpu, mem, cache, pc, until, clock))
 }
 
-/// [`run_blocks`] on the active CPU (see [`super::active`]).
+/// Why [`hot`] handed control back to [`run_blocks_in`].
+enum Hot {
+    /// The instruction at this slot of this block needs the out-of-line
+    /// path (a TLB miss, an [`XOp::Generic`] op, FP outside the host-float
+    /// fast path); the block goes on at the next slot.
+    Slow(*mut Block, *const XInsn),
+    /// The instruction at this slot of this block stops it.
+    Stop(*mut Block, *const XInsn, Stop),
+    /// The next block is not in the jump cache.
+    Miss(u64),
+    /// Return this.
+    Out(Out),
+}
+
+/// [`run_blocks`] on the active CPU (see [`super::active`]): everything
+/// that calls out (block building, the memory slow path, rare ops) around
+/// the call-free [`hot`] loop.
 #[inline(always)]
 fn run_blocks_in(
     cpu: &mut Cpu,
     mem: &mut AddressSpace,
     cache: &mut BlockCache,
-    mut pc: u64,
+    pc: u64,
     until: u64,
     mut clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
 ) -> Out {
@@ -205,13 +221,77 @@ fn run_blocks_in(
         Ok(b) => b,
         Err(e) => return Out::Build(pc, e),
     };
+    // SAFETY (all derefs of `cur` here): `cur` came from `cache.enter` or
+    // from `hot`, which got it from the cache; nothing touches the cache
+    // between that and the use, so the block was neither moved nor dropped.
+    unsafe { (*cur).count += 1 };
+    let mut p = unsafe { (*cur).code.as_ptr() };
     loop {
-        // SAFETY: `cur` came from `cache.enter`, and nothing in this loop
-        // touches `cache` except the next `enter`, which replaces `cur`:
-        // no block is moved or dropped while `cur` points at it.
-        let block = unsafe { &mut *cur };
-        block.count += 1;
-        let block: &Block = &*block;
+        match hot(cpu, mem, cache, cur, p, until) {
+            Hot::Slow(b, at) => {
+                // SAFETY: see above.
+                let block = unsafe { &*b };
+                let k = slot_index(block, at);
+                let (insns, start) = (&block.insns[..], block.pc);
+                let ctx = Ctx {
+                    clock: clock.as_deref_mut(),
+                    insns,
+                    start,
+                };
+                if let Err(why) = slow::exec(cpu, mem, &insns[k], || pc_at(insns, start, k), ctx) {
+                    return stop(cpu, block, at, why);
+                }
+                // SAFETY: a slow instruction never ends its block (control
+                // transfers are inline; an `ecall` or `fence.i` stops), so
+                // the next slot exists.
+                p = unsafe { at.add(1) };
+                cur = b;
+            }
+            // SAFETY: see above.
+            Hot::Stop(b, at, why) => return stop(cpu, unsafe { &*b }, at, why),
+            Hot::Miss(pc) => {
+                cur = match cache.enter(pc, mem) {
+                    Ok(b) => b,
+                    Err(e) => return Out::Build(pc, e),
+                };
+                // SAFETY: see above.
+                unsafe { (*cur).count += 1 };
+                p = unsafe { (*cur).code.as_ptr() };
+            }
+            Hot::Out(out) => return out,
+        }
+    }
+}
+
+/// The index of slot `at` in `block.code` (and of its `Insn` in `insns`).
+#[inline(always)]
+fn slot_index(block: &Block, at: *const XInsn) -> usize {
+    (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>()
+}
+
+/// The dispatch loop proper: runs `cur` from slot `p`, then block after
+/// block while the next one is in the jump cache, until the budget, a code
+/// write, a stop or an instruction it leaves to [`run_blocks_in`].
+///
+/// It calls nothing. V8's register allocator (wasm has no callee-saved
+/// registers) spills every value live across any call in a loop, and
+/// reloads them where paths merge, on the hot paths too; with the calls
+/// outside, the loop state stays in registers (measured with callgrind on
+/// the interpreter benchmark, see docs/performance.md).
+#[inline(never)]
+fn hot(
+    cpu: &mut Cpu,
+    mem: &mut AddressSpace,
+    cache: &mut BlockCache,
+    mut cur: *mut Block,
+    mut p: *const XInsn,
+    until: u64,
+) -> Hot {
+    loop {
+        // SAFETY: `cur` came from the cache (the caller or the jump cache
+        // below), and nothing in this loop changes the cache: no block is
+        // moved or dropped while `cur` points at it.
+        let block: &Block = unsafe { &*cur };
         // Block fields are read where needed rather than kept in locals: in
         // wasm every extra live value in this loop costs spills in V8's
         // register allocator, and these are needed only by branches, `auipc`
@@ -263,17 +343,25 @@ fn run_blocks_in(
             debug_assert!($p < block.code.as_ptr_range().end);
             // SAFETY: see above.
             let i: &XInsn = unsafe { &*$p };
-            // Stops the block at slot `$k` (an index expression).
+            // Stops the block at slot `$q`.
             macro_rules! stop_at {
                 ($q:expr, $why:expr) => {
-                    return stop(cpu, block, $q, $why)
+                    return Hot::Stop(cur, $q, $why)
                 };
             }
+            // Leaves slot `$q` to the out-of-line path.
+            macro_rules! slow {
+                ($q:expr) => {
+                    return Hot::Slow(cur, $q)
+                };
+            }
+            // A TLB hit, or the slot goes out of line (which also raises
+            // any fault).
             macro_rules! try_mem {
                 ($q:expr, $e:expr) => {
                     match $e {
-                        Ok(v) => v,
-                        Err(f) => stop_at!($q, Stop::Fault(f)),
+                        Some(v) => v,
+                        None => slow!($q),
                     }
                 };
             }
@@ -300,20 +388,23 @@ fn run_blocks_in(
                     break $b end!();
                 }};
             }
-            // A double op: resolves `rm` (7: `frm`; a reserved mode is an
-            // illegal instruction, with nothing changed), computes, writes
-            // `rd` and accumulates the flags, as `fp::exec` does.
+            // A double op on the host-float fast path: in round to nearest
+            // even (static, or dynamic with `frm` so), when the fast path
+            // can give the exact result and flags; writes `rd` and
+            // accumulates the flags as `fp::exec` does. Anything else (other
+            // modes, reserved modes, operands the fast path declines) goes
+            // out of line, to the exact engine.
             macro_rules! fp_d {
-                (|$a:ident, $b:ident, $c:ident, $rm:ident, $fl:ident| $e:expr) => {{
+                (|$a:ident, $b:ident, $c:ident, $fl:ident| $e:expr) => {{
                     let bits = (i.imm >> 8) as u32 & 7;
                     let bits = if bits == 7 { cpu.frm() } else { bits };
-                    let Some($rm) = Rm::from_bits(bits) else {
-                        stop_at!($p, Stop::Illegal)
-                    };
+                    if bits != Rm::Rne as u32 {
+                        slow!($p)
+                    }
                     let ($a, $b, $c): (u64, u64, u64) = (f!(i.rs1), f!(i.rs2), f!(i.imm as u8));
                     let mut flags = 0u32;
                     let $fl = &mut flags;
-                    let v = $e;
+                    let Some(v) = $e else { slow!($p) };
                     set_f!(i.rd, v);
                     cpu.fcsr |= (flags & 0x1f) as u64;
                 }};
@@ -349,24 +440,24 @@ fn run_blocks_in(
                 // ---- loads and stores ----
                 XOp::Lb => set!(
                     i.rd,
-                    try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm!()))) as i8 as i64 as u64
+                    try_mem!($p, mem.load_fast_u8(x!(i.rs1).wrapping_add(imm!()))) as i8 as i64 as u64
                 ),
                 XOp::Lh => set!(
                     i.rd,
-                    try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm!()))) as i16 as i64 as u64
+                    try_mem!($p, mem.load_fast_u16(x!(i.rs1).wrapping_add(imm!()))) as i16 as i64 as u64
                 ),
                 XOp::Lw => set!(
                     i.rd,
-                    sext32(try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm!()))))
+                    sext32(try_mem!($p, mem.load_fast_u32(x!(i.rs1).wrapping_add(imm!()))))
                 ),
-                XOp::Ld => set!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm!())))),
-                XOp::Lbu => set!(i.rd, try_mem!($p, mem.load_u8(x!(i.rs1).wrapping_add(imm!())))),
-                XOp::Lhu => set!(i.rd, try_mem!($p, mem.load_u16(x!(i.rs1).wrapping_add(imm!())))),
-                XOp::Lwu => set!(i.rd, try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm!())))),
-                XOp::Sb => try_mem!($p, mem.store_u8(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
-                XOp::Sh => try_mem!($p, mem.store_u16(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
-                XOp::Sw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
-                XOp::Sd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Ld => set!(i.rd, try_mem!($p, mem.load_fast_u64(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Lbu => set!(i.rd, try_mem!($p, mem.load_fast_u8(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Lhu => set!(i.rd, try_mem!($p, mem.load_fast_u16(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Lwu => set!(i.rd, try_mem!($p, mem.load_fast_u32(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Sb => try_mem!($p, mem.store_fast_u8(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Sh => try_mem!($p, mem.store_fast_u16(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Sw => try_mem!($p, mem.store_fast_u32(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
+                XOp::Sd => try_mem!($p, mem.store_fast_u64(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2))),
                 // ---- register-immediate ----
                 XOp::Addi => set!(i.rd, x!(i.rs1).wrapping_add(imm!())),
                 XOp::Slti => set!(i.rd, ((x!(i.rs1) as i64) < imm!() as i64) as u64),
@@ -407,9 +498,9 @@ fn run_blocks_in(
                 XOp::Sraw => set!(i.rd, ((x!(i.rs1) as i32) >> (x!(i.rs2) & 31)) as i64 as u64),
                 // ---- M ----
                 XOp::Mul => set!(i.rd, x!(i.rs1).wrapping_mul(x!(i.rs2))),
-                XOp::Mulh => set!(i.rd, mulh(x!(i.rs1), x!(i.rs2))),
-                XOp::Mulhsu => set!(i.rd, mulhsu(x!(i.rs1), x!(i.rs2))),
-                XOp::Mulhu => set!(i.rd, mulhu(x!(i.rs1), x!(i.rs2))),
+                XOp::Mulh => set!(i.rd, mulh(x!(i.rs1), x!(i.rs2), i.imm as u32 as u64)),
+                XOp::Mulhsu => set!(i.rd, mulhsu(x!(i.rs1), x!(i.rs2), i.imm as u32 as u64)),
+                XOp::Mulhu => set!(i.rd, mulhu(x!(i.rs1), x!(i.rs2), i.imm as u32 as u64)),
                 XOp::Div => set!(i.rd, div(x!(i.rs1), x!(i.rs2))),
                 XOp::Divu => set!(i.rd, divu(x!(i.rs1), x!(i.rs2))),
                 XOp::Rem => set!(i.rd, rem(x!(i.rs1), x!(i.rs2))),
@@ -421,24 +512,22 @@ fn run_blocks_in(
                 XOp::Remuw => set!(i.rd, remuw(x!(i.rs1), x!(i.rs2))),
                 // ---- FP loads and stores (inline: as hot as integer ones in FP code) ----
                 XOp::Flw => {
-                    let v = try_mem!($p, mem.load_u32(x!(i.rs1).wrapping_add(imm!())));
+                    let v = try_mem!($p, mem.load_fast_u32(x!(i.rs1).wrapping_add(imm!())));
                     set_f!(i.rd, fp::box_s(v as u32));
                 }
-                XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_u64(x!(i.rs1).wrapping_add(imm!())))),
-                XOp::Fsw => try_mem!($p, mem.store_u32(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
-                XOp::Fsd => try_mem!($p, mem.store_u64(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
+                XOp::Fld => set_f!(i.rd, try_mem!($p, mem.load_fast_u64(x!(i.rs1).wrapping_add(imm!())))),
+                XOp::Fsw => try_mem!($p, mem.store_fast_u32(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
+                XOp::Fsd => try_mem!($p, mem.store_fast_u64(x!(i.rs1).wrapping_add(imm!()), f!(i.rs2))),
                 XOp::Ecall => stop_at!($p, Stop::Ecall),
                 // ---- double arithmetic (inline: see `XOp::FaddD`) ----
-                XOp::FaddD => fp_d!(|a, b, _c, rm, fl| fpu::add_d(a, b, rm, fl)),
-                XOp::FsubD => fp_d!(|a, b, _c, rm, fl| fpu::sub_d(a, b, rm, fl)),
-                XOp::FmulD => fp_d!(|a, b, _c, rm, fl| fpu::mul_d(a, b, rm, fl)),
-                XOp::FdivD => fp_d!(|a, b, _c, rm, fl| fpu::div_d(a, b, rm, fl)),
-                XOp::FmaddD => fp_d!(|a, b, c, rm, fl| fpu::fma_d(a, b, c, rm, fl)),
-                XOp::FmsubD => fp_d!(|a, b, c, rm, fl| fpu::fma_d(a, b, c ^ SIGN_D, rm, fl)),
-                XOp::FnmsubD => fp_d!(|a, b, c, rm, fl| fpu::fma_d(a ^ SIGN_D, b, c, rm, fl)),
-                XOp::FnmaddD => {
-                    fp_d!(|a, b, c, rm, fl| fpu::fma_d(a ^ SIGN_D, b, c ^ SIGN_D, rm, fl))
-                }
+                XOp::FaddD => fp_d!(|a, b, _c, fl| fast::add_d(a, b, fl)),
+                XOp::FsubD => fp_d!(|a, b, _c, fl| fast::add_d(a, b ^ SIGN_D, fl)),
+                XOp::FmulD => fp_d!(|a, b, _c, fl| fast::mul_d(a, b, fl)),
+                XOp::FdivD => fp_d!(|a, b, _c, fl| fast::div_d(a, b, fl)),
+                XOp::FmaddD => fp_d!(|a, b, c, fl| fast::fma_d(a, b, c, fl)),
+                XOp::FmsubD => fp_d!(|a, b, c, fl| fast::fma_d(a, b, c ^ SIGN_D, fl)),
+                XOp::FnmsubD => fp_d!(|a, b, c, fl| fast::fma_d(a ^ SIGN_D, b, c, fl)),
+                XOp::FnmaddD => fp_d!(|a, b, c, fl| fast::fma_d(a ^ SIGN_D, b, c ^ SIGN_D, fl)),
                 // ---- fused pairs: the second half is the next slot ----
                 XOp::AddiBnez => {
                     let v = x!(i.rs1).wrapping_add(imm!());
@@ -465,7 +554,7 @@ fn run_blocks_in(
                     $p = unsafe { $p.add(1) };
                     // SAFETY: as above.
                     let b = unsafe { &*$p };
-                    let v = try_mem!($p, mem.load_u8(a.wrapping_add(b.imm as i64 as u64)));
+                    let v = try_mem!($p, mem.load_fast_u8(a.wrapping_add(b.imm as i64 as u64)));
                     set!(b.rd, v);
                 }
                 XOp::AddSb => {
@@ -475,20 +564,9 @@ fn run_blocks_in(
                     $p = unsafe { $p.add(1) };
                     // SAFETY: as above.
                     let b = unsafe { &*$p };
-                    try_mem!($p, mem.store_u8(a.wrapping_add(b.imm as i64 as u64), x!(b.rs2)));
+                    try_mem!($p, mem.store_fast_u8(a.wrapping_add(b.imm as i64 as u64), x!(b.rs2)));
                 }
-                XOp::Generic => {
-                    let k = i.imm as usize;
-                    let (insns, start) = (&block.insns[..], block.pc);
-                    let ctx = Ctx {
-                        clock: clock.as_deref_mut(),
-                        insns,
-                        start,
-                    };
-                    if let Err(why) = slow::exec(cpu, mem, &insns[k], || pc_at(insns, start, k), ctx) {
-                        stop_at!($p, why);
-                    }
-                }
+                XOp::Generic => slow!($p),
             }
         }};
     }
@@ -499,8 +577,7 @@ fn run_blocks_in(
         // wasm). No end-of-slice check: the last slot of every block leaves
         // the loop.
 
-        pc = 'blk: {
-            let mut p = block.code.as_ptr();
+        let pc = 'blk: {
             // `add` rather than `wrapping_add`: an in-bounds step lets LLVM
             // fold the 8-byte advance into the next slot's field loads (the
             // wasm `offset` immediate), which saves V8 an address add per
@@ -524,19 +601,23 @@ fn run_blocks_in(
         };
         cpu.instret += block.n;
         if mem.code_writes_pending() {
-            return Out::CodeWrites(pc);
+            return Hot::Out(Out::CodeWrites(pc));
         }
         if cpu.instret >= until {
-            return Out::Budget(pc);
+            return Hot::Out(Out::Budget(pc));
         }
         // A block that loops to itself (the inner loops of copies, scans
         // and counters) is re-entered without a lookup.
         if pc != block.pc {
-            cur = match cache.enter(pc, mem) {
-                Ok(b) => b,
-                Err(e) => return Out::Build(pc, e),
+            cur = match cache.enter_cached(pc) {
+                Some(b) => b,
+                None => return Hot::Miss(pc),
             };
         }
+        // SAFETY: as for `block` above.
+        let next = unsafe { &mut *cur };
+        next.count += 1;
+        p = next.code.as_ptr();
     }
 }
 
@@ -545,7 +626,7 @@ fn run_blocks_in(
 #[cold]
 #[inline(never)]
 fn stop(cpu: &mut Cpu, block: &Block, at: *const XInsn, why: Stop) -> Out {
-    let idx = (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>();
+    let idx = slot_index(block, at);
     cpu.instret += idx as u64;
     // `ecall` and `fence.i` are last in their block: their pc is the block
     // end minus their length, without walking the block.

@@ -79,22 +79,52 @@ pub fn remuw(a: u64, b: u64) -> u64 {
     a.checked_rem(b).unwrap_or(a) as i32 as i64 as u64
 }
 
-/// `mulh`: high 64 bits of signed x signed.
+/// `mulh`: high 64 bits of signed x signed (the unsigned product corrected
+/// for each negative operand). `lo` is `0xffff_ffff` (see [`mulhu`]).
 #[inline(always)]
-pub fn mulh(a: u64, b: u64) -> u64 {
-    ((a as i64 as i128 * b as i64 as i128) >> 64) as u64
+pub fn mulh(a: u64, b: u64, lo: u64) -> u64 {
+    mulhu(a, b, lo)
+        .wrapping_sub(if (a as i64) < 0 { b } else { 0 })
+        .wrapping_sub(if (b as i64) < 0 { a } else { 0 })
 }
 
-/// `mulhsu`: high 64 bits of signed x unsigned.
+/// `mulhsu`: high 64 bits of signed x unsigned. `lo` as for [`mulhu`].
 #[inline(always)]
-pub fn mulhsu(a: u64, b: u64) -> u64 {
-    ((a as i64 as i128).wrapping_mul(b as i128) >> 64) as u64
+pub fn mulhsu(a: u64, b: u64, lo: u64) -> u64 {
+    mulhu(a, b, lo).wrapping_sub(if (a as i64) < 0 { b } else { 0 })
 }
 
-/// `mulhu`: high 64 bits of unsigned x unsigned.
+/// `mulhu`: high 64 bits of unsigned x unsigned. `lo` must be
+/// `0xffff_ffff`; natively it is unused.
+#[cfg(not(target_family = "wasm"))]
 #[inline(always)]
-pub fn mulhu(a: u64, b: u64) -> u64 {
+pub fn mulhu(a: u64, b: u64, _lo: u64) -> u64 {
     ((a as u128 * b as u128) >> 64) as u64
+}
+
+/// `mulhu`: high 64 bits of unsigned x unsigned, `lo` being `0xffff_ffff`.
+/// In wasm a `u128` multiply is a call to compiler-rt's `__multi3`, and a
+/// call in the dispatch loop makes V8 spill the loop's state on every path
+/// (see `exec::hot`), so the product is built from four 32x32 partial
+/// products. The mask comes from the caller as data (the instruction's
+/// immediate, see `lower::MULH_MASK`): with a constant mask LLVM recognises
+/// the pattern and puts the `u128` multiply back.
+#[cfg(target_family = "wasm")]
+#[inline(always)]
+pub fn mulhu(a: u64, b: u64, lo: u64) -> u64 {
+    mulhu_parts(a, b, lo)
+}
+
+/// The high half of `a * b` from 32-bit partial products (`lo` =
+/// `0xffff_ffff`).
+#[cfg_attr(not(any(test, target_family = "wasm")), allow(dead_code))]
+#[inline(always)]
+fn mulhu_parts(a: u64, b: u64, lo: u64) -> u64 {
+    let (a0, a1, b0, b1) = (a & lo, a >> 32, b & lo, b >> 32);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    // The middle column: at most 3 * (2^32 - 1), no overflow.
+    let mid = (p00 >> 32) + (p01 & lo) + (p10 & lo);
+    p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32)
 }
 
 #[cfg(test)]
@@ -103,6 +133,7 @@ mod tests {
 
     const MIN: u64 = i64::MIN as u64;
     const M1: u64 = u64::MAX;
+    const LO: u64 = crate::interp::lower::MULH_MASK as u32 as u64;
 
     #[test]
     fn division_corner_cases() {
@@ -131,10 +162,35 @@ mod tests {
 
     #[test]
     fn high_multiplies() {
-        assert_eq!(mulh(M1, M1), 0);
-        assert_eq!(mulhu(M1, M1), M1 - 1);
-        assert_eq!(mulhsu(M1, M1), M1);
-        assert_eq!(mulhsu(2, M1), 1);
-        assert_eq!(mulh(MIN, MIN), 1 << 62);
+        assert_eq!(mulh(M1, M1, LO), 0);
+        assert_eq!(mulhu(M1, M1, LO), M1 - 1);
+        assert_eq!(mulhsu(M1, M1, LO), M1);
+        assert_eq!(mulhsu(2, M1, LO), 1);
+        assert_eq!(mulh(MIN, MIN, LO), 1 << 62);
+    }
+
+    #[test]
+    fn high_multiplies_match_128_bit_products() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Mix in edge values: 0, 1, all ones, the sign bit alone.
+            match x % 8 {
+                0 => [0, 1, M1, MIN][(x >> 8) as usize % 4],
+                _ => x,
+            }
+        };
+        for _ in 0..200_000 {
+            let (a, b) = (next(), next());
+            let s = (a as i64 as i128 * b as i64 as i128) >> 64;
+            let su = (a as i64 as i128).wrapping_mul(b as i128) >> 64;
+            let u = (a as u128 * b as u128) >> 64;
+            assert_eq!(mulhu_parts(a, b, LO), u as u64, "{a:#x} {b:#x}");
+            assert_eq!(mulh(a, b, LO), s as u64, "{a:#x} {b:#x}");
+            assert_eq!(mulhsu(a, b, LO), su as u64, "{a:#x} {b:#x}");
+            assert_eq!(mulhu(a, b, LO), u as u64, "{a:#x} {b:#x}");
+        }
     }
 }

@@ -70,6 +70,7 @@ xops! {
     Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai,
     Add, Sub, Sll, Slt, Sltu, Xor, Srl, Sra, Or, And,
     Addiw, Slliw, Srliw, Sraiw, Addw, Subw, Sllw, Srlw, Sraw,
+    /// `mulh`, `mulhsu`, `mulhu`: `imm` is [`MULH_MASK`].
     Mul, Mulh, Mulhsu, Mulhu, Div, Divu, Rem, Remu,
     Mulw, Divw, Divuw, Remw, Remuw,
     /// `f[rd] = box(load32(rs1 + imm))`.
@@ -116,6 +117,13 @@ xops! {
     /// Fused `add rd, rs1, rs2; sb r, off(rd)` (next slot is the `sb`).
     AddSb,
 }
+
+/// The immediate of the high multiplies: all ones, which the arm passes to
+/// [`int::mulhu`](super::int::mulhu) as its low-half mask (`0xffff_ffff`
+/// once zero-extended from 32 bits). Being data rather than a constant, it
+/// keeps LLVM from recognising the 32-bit partial products as a 128-bit
+/// multiply, which in wasm is a call to `__multi3` (see `mulhu`).
+pub const MULH_MASK: i32 = -1;
 
 /// One instruction in the interpreter's form. Register fields are byte
 /// offsets (`8 * number`, so `< 256`) into the register file the op uses.
@@ -245,9 +253,10 @@ fn single(i: &Insn, idx: usize) -> XInsn {
         Op::Srlw => X::Srlw,
         Op::Sraw => X::Sraw,
         Op::Mul => X::Mul,
-        Op::Mulh => X::Mulh,
-        Op::Mulhsu => X::Mulhsu,
-        Op::Mulhu => X::Mulhu,
+        // The unused immediate carries the low-half mask of `int::mulhu`.
+        Op::Mulh => return XInsn::new(X::Mulh, rd, rs1, rs2, MULH_MASK),
+        Op::Mulhsu => return XInsn::new(X::Mulhsu, rd, rs1, rs2, MULH_MASK),
+        Op::Mulhu => return XInsn::new(X::Mulhu, rd, rs1, rs2, MULH_MASK),
         Op::Div => X::Div,
         Op::Divu => X::Divu,
         Op::Rem => X::Rem,

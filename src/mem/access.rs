@@ -86,6 +86,70 @@ impl AddressSpace {
         self.store_slow(addr, N, val, true)
     }
 
+    /// A load on the TLB-hit path only: `None` where [`load_n`] would take
+    /// its slow path (which the caller must then take, by any other load).
+    #[inline(always)]
+    fn load_fast_n<const N: usize>(&self, addr: u64) -> Option<u64> {
+        let e = &self.tlb.read[Tlb::index(addr >> PAGE_SHIFT)];
+        let h = hit(e, addr, N)?;
+        // SAFETY: as in `load_n`.
+        Some(unsafe { read_le::<N>(h as *const u8) })
+    }
+
+    /// A store on the TLB-hit path only: `None`, with nothing written,
+    /// where [`store_n`] would take its slow path.
+    #[inline(always)]
+    fn store_fast_n<const N: usize>(&mut self, addr: u64, val: u64) -> Option<()> {
+        let e = &self.tlb.write[Tlb::index(addr >> PAGE_SHIFT)];
+        let h = hit(e, addr, N)?;
+        // SAFETY: as in `store_n`.
+        unsafe { write_le::<N>(h as *mut u8, val) };
+        Some(())
+    }
+
+    /// [`load_u8`](Self::load_u8) if it hits the TLB; `None` (and no
+    /// effect) otherwise. For callers that keep calls off their hot path.
+    #[inline(always)]
+    pub fn load_fast_u8(&self, addr: u64) -> Option<u64> {
+        self.load_fast_n::<1>(addr)
+    }
+    /// [`load_u16`](Self::load_u16) if it hits the TLB.
+    #[inline(always)]
+    pub fn load_fast_u16(&self, addr: u64) -> Option<u64> {
+        self.load_fast_n::<2>(addr)
+    }
+    /// [`load_u32`](Self::load_u32) if it hits the TLB.
+    #[inline(always)]
+    pub fn load_fast_u32(&self, addr: u64) -> Option<u64> {
+        self.load_fast_n::<4>(addr)
+    }
+    /// [`load_u64`](Self::load_u64) if it hits the TLB.
+    #[inline(always)]
+    pub fn load_fast_u64(&self, addr: u64) -> Option<u64> {
+        self.load_fast_n::<8>(addr)
+    }
+    /// [`store_u8`](Self::store_u8) if it hits the TLB; `None` (nothing
+    /// written) otherwise.
+    #[inline(always)]
+    pub fn store_fast_u8(&mut self, addr: u64, val: u64) -> Option<()> {
+        self.store_fast_n::<1>(addr, val)
+    }
+    /// [`store_u16`](Self::store_u16) if it hits the TLB.
+    #[inline(always)]
+    pub fn store_fast_u16(&mut self, addr: u64, val: u64) -> Option<()> {
+        self.store_fast_n::<2>(addr, val)
+    }
+    /// [`store_u32`](Self::store_u32) if it hits the TLB.
+    #[inline(always)]
+    pub fn store_fast_u32(&mut self, addr: u64, val: u64) -> Option<()> {
+        self.store_fast_n::<4>(addr, val)
+    }
+    /// [`store_u64`](Self::store_u64) if it hits the TLB.
+    #[inline(always)]
+    pub fn store_fast_u64(&mut self, addr: u64, val: u64) -> Option<()> {
+        self.store_fast_n::<8>(addr, val)
+    }
+
     /// Loads a byte (zero-extended).
     #[inline(always)]
     pub fn load_u8(&mut self, addr: u64) -> Result<u64, MemFault> {
