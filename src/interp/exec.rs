@@ -201,8 +201,8 @@ enum Hot {
     Stop(*mut Block, *const XInsn, Stop),
     /// The next block is not in the jump cache.
     Miss(u64),
-    /// Return this.
-    Out(Out),
+    /// The budget is spent (or zeroed by a code write); the next pc.
+    Budget(u64),
 }
 
 /// [`run_blocks`] on the active CPU (see [`super::active`]): everything
@@ -226,8 +226,13 @@ fn run_blocks_in(
     // between that and the use, so the block was neither moved nor dropped.
     unsafe { (*cur).count += 1 };
     let mut p = unsafe { (*cur).code.as_ptr() };
+    // Only the out-of-line path can write code (pages with decoded code
+    // never get a TLB write entry), so `hot` does not check for code
+    // writes: after a slow instruction that wrote code, the rest of the
+    // block runs with a zero budget, and its end reports the writes.
+    let mut limit = until;
     loop {
-        match hot(cpu, mem, cache, cur, p, until) {
+        match hot(cpu, mem, cache, cur, p, limit) {
             Hot::Slow(b, at) => {
                 // SAFETY: see above.
                 let block = unsafe { &*b };
@@ -240,6 +245,9 @@ fn run_blocks_in(
                 };
                 if let Err(why) = slow::exec(cpu, mem, &insns[k], || pc_at(insns, start, k), ctx) {
                     return stop(cpu, block, at, why);
+                }
+                if mem.code_writes_pending() {
+                    limit = 0;
                 }
                 // SAFETY: a slow instruction never ends its block (control
                 // transfers are inline; an `ecall` or `fence.i` stops), so
@@ -258,7 +266,8 @@ fn run_blocks_in(
                 unsafe { (*cur).count += 1 };
                 p = unsafe { (*cur).code.as_ptr() };
             }
-            Hot::Out(out) => return out,
+            Hot::Budget(pc) if mem.code_writes_pending() => return Out::CodeWrites(pc),
+            Hot::Budget(pc) => return Out::Budget(pc),
         }
     }
 }
@@ -270,8 +279,8 @@ fn slot_index(block: &Block, at: *const XInsn) -> usize {
 }
 
 /// The dispatch loop proper: runs `cur` from slot `p`, then block after
-/// block while the next one is in the jump cache, until the budget, a code
-/// write, a stop or an instruction it leaves to [`run_blocks_in`].
+/// block while the next one is in the jump cache, until the budget, a stop
+/// or an instruction it leaves to [`run_blocks_in`].
 ///
 /// It calls nothing. V8's register allocator (wasm has no callee-saved
 /// registers) spills every value live across any call in a loop, and
@@ -600,11 +609,8 @@ fn hot(
             }
         };
         cpu.instret += block.n;
-        if mem.code_writes_pending() {
-            return Hot::Out(Out::CodeWrites(pc));
-        }
         if cpu.instret >= until {
-            return Hot::Out(Out::Budget(pc));
+            return Hot::Budget(pc);
         }
         // A block that loops to itself (the inner loops of copies, scans
         // and counters) is re-entered without a lookup.
