@@ -48,11 +48,15 @@ unsafe fn write_le<const N: usize>(p: *mut u8, v: u64) {
     }
 }
 
-/// Host address for `addr` if `e` is a hit for an `n`-byte access.
+/// Host address for `addr` if `e` (the entry of `addr`'s page) is a hit for
+/// an `n`-byte access. The tag is compared with the page of the access's
+/// *last* byte: equal only if the entry is for `addr`'s page and the access
+/// stays inside it, so one compare also rules out page-crossing accesses
+/// (which take the slow path).
 #[inline(always)]
 fn hit(e: &TlbEntry, addr: u64, n: usize) -> Option<usize> {
-    let vpn = addr >> PAGE_SHIFT;
-    if e.tag == vpn && (addr & PAGE_MASK) <= (PAGE_SIZE - n) as u64 {
+    let last = addr.wrapping_add(n as u64 - 1) >> PAGE_SHIFT;
+    if e.tag == last {
         Some(addr.wrapping_add(e.addend) as usize)
     } else {
         None

@@ -1,16 +1,19 @@
 //! The software TLB: a direct-mapped cache from guest page number to host
 //! address, in front of the page table.
 //!
-//! A hit costs a shift, a mask, one compare of the tag, one bounds compare of
-//! the page offset and an add:
+//! A hit costs two shifts, a mask, one compare of the tag and an add:
 //!
 //! ```text
-//! vpn = addr >> 12
-//! e   = &tlb.read[vpn & TLB_MASK]            // or .write / .exec
-//! if e.tag == vpn && (addr & 0xfff) <= 4096 - size {
+//! e   = &tlb.read[(addr >> 12) & TLB_MASK]   // or .write / .exec
+//! if e.tag == (addr + size - 1) >> 12 {      // the page of the last byte
 //!     host = addr + e.addend                 // wrapping; truncated to usize
 //! }
 //! ```
+//!
+//! Comparing the tag with the last byte's page checks that the entry is the
+//! right page and that the access does not cross into the next one with a
+//! single compare (QEMU's softmmu does the same); crossing accesses take the
+//! slow path.
 //!
 //! There are three arrays so one tag compare also checks the permission: an
 //! entry in `read` means "readable", in `write` "writable without further
