@@ -383,14 +383,13 @@ fn hot(
                 };
             }
             // First half `rd = $v`, then the branch in the next slot if
-            // `$c(rd, x[branch.rs2])`.
+            // `$c(x[branch.rs1], x[branch.rs2])`, both read after the write.
             macro_rules! fused_br {
                 ($b:lifetime, $v:expr, |$x:ident, $y:ident| $c:expr) => {{
-                    let $x: u64 = $v;
-                    set!(i.rd, $x);
+                    set!(i.rd, $v);
                     // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                     let b = unsafe { &*$p.add(1) };
-                    let $y: u64 = x!(b.rs2);
+                    let ($x, $y): (u64, u64) = (x!(b.rs1), x!(b.rs2));
                     if $c {
                         break $b taken(end!(), &b.imm);
                     }
@@ -421,6 +420,8 @@ fn hot(
             match i.op {
                 XOp::Nop => {}
                 XOp::Li => set!(i.rd, imm!()),
+                XOp::Mv => set!(i.rd, x!(i.rs1)),
+                XOp::SextW => set!(i.rd, sext32(x!(i.rs1))),
                 XOp::Auipc => set!(i.rd, block.pc.wrapping_add(imm!())),
                 // ---- jumps and branches (always last in their block) ----
                 XOp::J => break $blk end!().wrapping_add(imm!()),
@@ -548,14 +549,19 @@ fn hot(
                     }
                     break $blk end!();
                 }
-                // An add/addi, then the branch in the next slot comparing
-                // the result with the branch's `rs2`.
-                XOp::AddiBne => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |v, w| v != w),
-                XOp::AddiBlt => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |v, w| (v as i64)
-                    < (w as i64)),
-                XOp::AddiBltu => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |v, w| v < w),
-                XOp::AddBne => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |v, w| v != w),
-                XOp::AddBltu => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |v, w| v < w),
+                // An add/addi, then the branch in the next slot.
+                XOp::AddiBeq => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| u == w),
+                XOp::AddiBne => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| u != w),
+                XOp::AddiBlt => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| (u as i64) < (w as i64)),
+                XOp::AddiBge => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| (u as i64) >= (w as i64)),
+                XOp::AddiBltu => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| u < w),
+                XOp::AddiBgeu => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| u >= w),
+                XOp::AddBeq => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |u, w| u == w),
+                XOp::AddBne => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |u, w| u != w),
+                XOp::AddBlt => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |u, w| (u as i64) < (w as i64)),
+                XOp::AddBge => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |u, w| (u as i64) >= (w as i64)),
+                XOp::AddBltu => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |u, w| u < w),
+                XOp::AddBgeu => fused_br!($blk, x!(i.rs1).wrapping_add(x!(i.rs2)), |u, w| u >= w),
                 XOp::AddLbu => {
                     let a = x!(i.rs1).wrapping_add(x!(i.rs2));
                     set!(i.rd, a);

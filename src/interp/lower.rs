@@ -50,6 +50,10 @@ xops! {
     Generic,
     /// `rd = imm` (`lui`, `addi rd, x0, imm`).
     Li,
+    /// `rd = rs1` (`mv`: `addi rd, rs1, 0`).
+    Mv,
+    /// `rd = sext(rs1[31:0])` (`sext.w`: `addiw rd, rs1, 0`).
+    SextW,
     /// `rd = start + imm` (`auipc`; `imm` = offset in block + immediate).
     Auipc,
     /// `rd = end; goto end + imm`.
@@ -101,17 +105,23 @@ xops! {
     /// Fused `addi rd, rd, imm; bne rd, x0, end + off` where the next slot
     /// is the `bnez` (its `imm` is the branch offset): the loop-counter idiom.
     AddiBnez,
-    /// Fused `addi rd, rs1, imm; bne rd, r2, off` (next slot is the branch;
-    /// the comparison reads the branch's `rs2` after the `addi`).
+    /// Fused `addi rd, rs1, imm; beq r1, r2, off`: the next slot is the
+    /// branch (its single form), whose registers are read after the `addi`
+    /// wrote `rd`, whichever they are. Compilers put the induction
+    /// variable's update right before a loop's closing branch.
+    AddiBeq,
     AddiBne,
-    /// Fused `addi rd, rs1, imm; blt rd, r2, off`.
     AddiBlt,
-    /// Fused `addi rd, rs1, imm; bltu rd, r2, off`.
+    AddiBge,
     AddiBltu,
-    /// Fused `add rd, rs1, rs2; bne rd, r2, off`.
+    AddiBgeu,
+    /// Fused `add rd, rs1, rs2; b<cond> r1, r2, off` (as `AddiBeq`).
+    AddBeq,
     AddBne,
-    /// Fused `add rd, rs1, rs2; bltu rd, r2, off`.
+    AddBlt,
+    AddBge,
     AddBltu,
+    AddBgeu,
     /// Fused `add rd, rs1, rs2; lbu r, off(rd)` (next slot is the `lbu`).
     AddLbu,
     /// Fused `add rd, rs1, rs2; sb r, off(rd)` (next slot is the `sb`).
@@ -172,6 +182,8 @@ fn single(i: &Insn, idx: usize) -> XInsn {
         Op::Fence => return XInsn::new(X::Nop, 0, 0, 0, 0),
         Op::Lui => return XInsn::new(X::Li, rd, 0, 0, i.imm),
         Op::Addi if rs1 == 0 => return XInsn::new(X::Li, rd, 0, 0, i.imm),
+        Op::Addi if i.imm == 0 => return XInsn::new(X::Mv, rd, rs1, 0, 0),
+        Op::Addiw if i.imm == 0 => return XInsn::new(X::SextW, rd, rs1, 0, 0),
         Op::Auipc => {
             let v = i.imm.wrapping_add(auipc_offset(i) as i32);
             return XInsn::new(X::Auipc, rd, 0, 0, v);
@@ -278,12 +290,20 @@ fn fuse(a: &XInsn, b: &XInsn) -> Option<XOp> {
     match (a.op, b.op) {
         // addi r, r, k; bnez r
         (XOp::Addi, XOp::Bnez) if a.rd == a.rs1 && b.rs1 == a.rd => Some(XOp::AddiBnez),
-        // addi/add r, ...; b<cond> r, t (the loop-bound idiom)
-        (XOp::Addi, XOp::Bne) if b.rs1 == a.rd => Some(XOp::AddiBne),
-        (XOp::Addi, XOp::Blt) if b.rs1 == a.rd => Some(XOp::AddiBlt),
-        (XOp::Addi, XOp::Bltu) if b.rs1 == a.rd => Some(XOp::AddiBltu),
-        (XOp::Add, XOp::Bne) if b.rs1 == a.rd => Some(XOp::AddBne),
-        (XOp::Add, XOp::Bltu) if b.rs1 == a.rd => Some(XOp::AddBltu),
+        // addi/add; any conditional branch (`beqz`/`bnez` are `beq`/`bne`
+        // with `rs2` = x0, offset 0)
+        (XOp::Addi, XOp::Beq | XOp::Beqz) => Some(XOp::AddiBeq),
+        (XOp::Addi, XOp::Bne | XOp::Bnez) => Some(XOp::AddiBne),
+        (XOp::Addi, XOp::Blt) => Some(XOp::AddiBlt),
+        (XOp::Addi, XOp::Bge) => Some(XOp::AddiBge),
+        (XOp::Addi, XOp::Bltu) => Some(XOp::AddiBltu),
+        (XOp::Addi, XOp::Bgeu) => Some(XOp::AddiBgeu),
+        (XOp::Add, XOp::Beq | XOp::Beqz) => Some(XOp::AddBeq),
+        (XOp::Add, XOp::Bne | XOp::Bnez) => Some(XOp::AddBne),
+        (XOp::Add, XOp::Blt) => Some(XOp::AddBlt),
+        (XOp::Add, XOp::Bge) => Some(XOp::AddBge),
+        (XOp::Add, XOp::Bltu) => Some(XOp::AddBltu),
+        (XOp::Add, XOp::Bgeu) => Some(XOp::AddBgeu),
         // add r, s, t; lbu d, off(r)
         (XOp::Add, XOp::Lbu) if b.rs1 == a.rd => Some(XOp::AddLbu),
         // add r, s, t; sb v, off(r)

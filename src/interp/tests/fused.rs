@@ -198,3 +198,87 @@ fn add_and_branch_pairs() {
     assert_eq!(ops[0], XOp::AddiBne);
     assert_eq!((vm.x(5), vm.cpu.instret), (2, 4));
 }
+
+/// Runs `pre` then `tail` (with `split`, a `nop` between the first two
+/// instructions of `tail`, which keeps them from fusing) from the given
+/// registers; returns the registers and the instructions retired, not
+/// counting the `nop`.
+fn run_pair(tail: &[u32], split: bool, regs: &[u64; 4]) -> ([u64; 32], u64) {
+    let mut words = vec![tail[0]];
+    if split {
+        words.push(NOP);
+    }
+    words.extend_from_slice(&tail[1..]);
+    let mut vm = Vm::new(&Code::new().w(&words));
+    vm.cpu.x[5..9].copy_from_slice(regs);
+    assert_eq!(vm.run(100), Exit::Ecall);
+    (vm.cpu.x, vm.cpu.instret - split as u64)
+}
+
+#[test]
+fn add_and_branch_pairs_match_their_unfused_form() {
+    // Every (addi | add, conditional branch) pair, with the branch reading
+    // the add's destination as rs1, as rs2, as both or not at all, taken
+    // and not taken: the fused form must do exactly what the two
+    // instructions do one after the other.
+    type B = fn(u32, u32, i32) -> u32;
+    let branches: [(B, &str); 6] = [
+        (beq, "beq"),
+        (bne, "bne"),
+        (blt, "blt"),
+        (bge, "bge"),
+        (bltu, "bltu"),
+        (bgeu, "bgeu"),
+    ];
+    let firsts = [addi(5, 6, -3), addi(5, 5, 1), add(5, 6, 7), add(5, 5, 8)];
+    let operands = [(5, 6), (6, 5), (5, 5), (7, 8), (5, 0), (0, 5)];
+    let values: [[u64; 4]; 5] = [
+        [0, 3, 0, 0],
+        [u64::MAX, 2, 1, u64::MAX],
+        [7, 7, 7, 7],
+        [1 << 63, 10, (1 << 63) - 1, 1],
+        [5, 2, u64::MAX - 1, 3],
+    ];
+    let mut fused = 0;
+    for &(br, name) in &branches {
+        for &first in &firsts {
+            for &(r1, r2) in &operands {
+                // first; b<cond> r1, r2, +8 (over the addi); addi x20 = 1; ecall
+                let tail = [first, br(r1, r2, 8), addi(20, 0, 1), ECALL];
+                for v in &values {
+                    let (a, na) = run_pair(&tail, false, v);
+                    let (b, nb) = run_pair(&tail, true, v);
+                    assert_eq!(
+                        (a, na),
+                        (b, nb),
+                        "{name} x{r1}, x{r2} after {first:#010x} from {v:x?}"
+                    );
+                }
+                let mut vm = Vm::new(&Code::new().w(&tail));
+                assert_eq!(vm.run(100), Exit::Ecall);
+                let op = lowered(&vm)[0];
+                fused += (op != XOp::Addi && op != XOp::Add) as u32;
+            }
+        }
+    }
+    // Every pair fuses (the loop-counter idiom has its own form).
+    assert_eq!(fused, 6 * 4 * 6);
+}
+
+#[test]
+fn moves_and_sign_extensions_have_their_own_forms() {
+    let code = Code::new().w(&[
+        addi(5, 6, 0),  // mv
+        addiw(7, 6, 0), // sext.w
+        addiw(8, 9, 0),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[6] = 0x1234_5678_9abc_def0;
+    vm.cpu.x[9] = 0x7fff_ffff;
+    assert_eq!(vm.run(100), Exit::Ecall);
+    assert_eq!(&lowered(&vm)[..3], &[XOp::Mv, XOp::SextW, XOp::SextW]);
+    assert_eq!(vm.x(5), 0x1234_5678_9abc_def0);
+    assert_eq!(vm.x(7), 0xffff_ffff_9abc_def0);
+    assert_eq!(vm.x(8), 0x7fff_ffff);
+}
