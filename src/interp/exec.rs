@@ -396,6 +396,16 @@ fn hot(
                     break $b end!();
                 }};
             }
+            // Steps `$p` to a fused pair's second slot and gives its single
+            // form, to be bound to a new `i` (which `imm!()` does not see).
+            macro_rules! second {
+                ($q:ident) => {{
+                    // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                    $q = unsafe { $q.add(1) };
+                    // SAFETY: as above.
+                    unsafe { &*$q }
+                }};
+            }
             // A double op on the host-float fast path: in round to nearest
             // even (static, or dynamic with `frm` so), when the fast path
             // can give the exact result and flags; writes `rd` and
@@ -580,6 +590,41 @@ fn hot(
                     // SAFETY: as above.
                     let b = unsafe { &*$p };
                     try_mem!($p, mem.store_fast_u8(a.wrapping_add(b.imm as i64 as u64), x!(b.rs2)));
+                }
+                // ---- pairs of independent ops: the second slot's single
+                // form runs right after the first, reading registers anew ----
+                XOp::SextWSextW => {
+                    set!(i.rd, sext32(x!(i.rs1)));
+                    let i = second!($p);
+                    set!(i.rd, sext32(x!(i.rs1)));
+                }
+                XOp::AddAdd => {
+                    set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
+                    let i = second!($p);
+                    set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
+                }
+                XOp::AddwAddw => {
+                    set!(i.rd, sext32(x!(i.rs1).wrapping_add(x!(i.rs2))));
+                    let i = second!($p);
+                    set!(i.rd, sext32(x!(i.rs1).wrapping_add(x!(i.rs2))));
+                }
+                XOp::SlliAdd => {
+                    set!(i.rd, x!(i.rs1) << (i.imm & 63));
+                    let i = second!($p);
+                    set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
+                }
+                XOp::LdLd => {
+                    set!(i.rd, try_mem!($p, mem.load_fast_u64(x!(i.rs1).wrapping_add(imm!()))));
+                    // (`imm!()` would read the first slot's `i`: macro hygiene.)
+                    let i = second!($p);
+                    let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
+                    set!(i.rd, try_mem!($p, mem.load_fast_u64(a)));
+                }
+                XOp::SdSd => {
+                    try_mem!($p, mem.store_fast_u64(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2)));
+                    let i = second!($p);
+                    let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
+                    try_mem!($p, mem.store_fast_u64(a, x!(i.rs2)));
                 }
                 XOp::Generic => slow!($p),
             }

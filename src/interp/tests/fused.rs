@@ -270,6 +270,7 @@ fn moves_and_sign_extensions_have_their_own_forms() {
     let code = Code::new().w(&[
         addi(5, 6, 0),  // mv
         addiw(7, 6, 0), // sext.w
+        addi(10, 0, 1),
         addiw(8, 9, 0),
         ECALL,
     ]);
@@ -277,8 +278,71 @@ fn moves_and_sign_extensions_have_their_own_forms() {
     vm.cpu.x[6] = 0x1234_5678_9abc_def0;
     vm.cpu.x[9] = 0x7fff_ffff;
     assert_eq!(vm.run(100), Exit::Ecall);
-    assert_eq!(&lowered(&vm)[..3], &[XOp::Mv, XOp::SextW, XOp::SextW]);
+    assert_eq!(&lowered(&vm)[..4], &[XOp::Mv, XOp::SextW, XOp::Li, XOp::SextW]);
     assert_eq!(vm.x(5), 0x1234_5678_9abc_def0);
     assert_eq!(vm.x(7), 0xffff_ffff_9abc_def0);
     assert_eq!(vm.x(8), 0x7fff_ffff);
+}
+
+#[test]
+fn op_pairs_match_their_unfused_form() {
+    // Each pair, with the second op reading the first's destination (and
+    // writing a register the first reads), against the same two ops split
+    // by a `nop`. The memory pairs touch fresh pages, so each half also
+    // takes the out-of-line path once.
+    let pairs: [([u32; 2], XOp); 6] = [
+        ([addiw(5, 6, 0), addiw(6, 5, 0)], XOp::SextWSextW),
+        ([add(5, 6, 7), add(7, 5, 5)], XOp::AddAdd),
+        ([addw(5, 6, 7), addw(6, 5, 8)], XOp::AddwAddw),
+        ([slli(5, 6, 3), add(5, 5, 7)], XOp::SlliAdd),
+        ([ld(5, 8, 0), ld(6, 5, 8)], XOp::LdLd),
+        ([sd(6, 8, 0), sd(8, 8, 0x1008)], XOp::SdSd),
+    ];
+    let values: [[u64; 4]; 3] = [
+        [1, 0x8000_0001, 0x7fff_ffff, DATA + 0x100],
+        [u64::MAX, 5, 3, DATA + 0x2ff8],
+        [0, 1 << 40, 0xffff_ffff, DATA + 0x4000],
+    ];
+    for (pair, op) in pairs {
+        let tail = [pair[0], pair[1], ECALL];
+        for v in &values {
+            // Memory the loads read: the address of the next word, so the
+            // second load depends on the first.
+            let prep = |vm: &mut Vm| {
+                let a = v[3];
+                vm.mem.write_bytes_unchecked(a, &(a + 16).to_le_bytes()).unwrap();
+                vm.mem.write_bytes_unchecked(a + 24, &0x1122_3344u64.to_le_bytes()).unwrap();
+            };
+            let run = |split: bool| {
+                let mut words = vec![tail[0]];
+                if split {
+                    words.push(NOP);
+                }
+                words.extend_from_slice(&tail[1..]);
+                let mut vm = Vm::new(&Code::new().w(&words));
+                prep(&mut vm);
+                vm.cpu.x[5..9].copy_from_slice(v);
+                assert_eq!(vm.run(100), Exit::Ecall);
+                let mut m = vec![0u8; 0x2000];
+                vm.mem.read_bytes_unchecked(v[3], &mut m).unwrap();
+                let ops = lowered(&vm);
+                (vm.cpu.x, vm.cpu.instret - split as u64, m, ops[0])
+            };
+            let (xa, na, ma, fused) = run(false);
+            let (xb, nb, mb, _) = run(true);
+            assert_eq!(fused, op);
+            assert_eq!((xa, na), (xb, nb), "{op:?} from {v:x?}");
+            assert!(ma == mb, "{op:?} memory from {v:x?}");
+        }
+    }
+}
+
+#[test]
+fn a_closing_branch_pairs_before_other_pairs() {
+    // add; add; bne: the second add goes with the branch.
+    let code = Code::new().w(&[add(5, 5, 6), add(7, 7, 6), bne(7, 8, 8), ECALL, ECALL]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[6] = 1;
+    assert_eq!(vm.run(100), Exit::Ecall);
+    assert_eq!(&lowered(&vm)[..2], &[XOp::Add, XOp::AddBne]);
 }
