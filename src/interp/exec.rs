@@ -221,11 +221,10 @@ fn run_blocks_in(
         Ok(b) => b,
         Err(e) => return Out::Build(pc, e),
     };
-    // SAFETY (all derefs of `cur` here): `cur` came from `cache.enter` or
-    // from `hot`, which got it from the cache; nothing touches the cache
-    // between that and the use, so the block was neither moved nor dropped.
-    unsafe { (*cur).count += 1 };
-    let mut p = unsafe { (*cur).code.as_ptr() };
+    // (All blocks here came from `cache.enter` or from `hot`, which got
+    // them from the cache; nothing touches the cache between that and
+    // their use, so no block is moved or dropped while in use.)
+    let mut p = enter_block(cur);
     // Only the out-of-line path can write code (pages with decoded code
     // never get a TLB write entry), so `hot` does not check for code
     // writes: after a slow instruction that wrote code, the rest of the
@@ -234,7 +233,7 @@ fn run_blocks_in(
     loop {
         match hot(cpu, mem, cache, cur, p, limit) {
             Hot::Slow(b, at) => {
-                // SAFETY: see above.
+                // SAFETY: a live block (see above).
                 let block = unsafe { &*b };
                 let k = slot_index(block, at);
                 let (insns, start) = (&block.insns[..], block.pc);
@@ -255,21 +254,30 @@ fn run_blocks_in(
                 p = unsafe { at.add(1) };
                 cur = b;
             }
-            // SAFETY: see above.
+            // SAFETY: a live block (see above).
             Hot::Stop(b, at, why) => return stop(cpu, unsafe { &*b }, at, why),
             Hot::Miss(pc) => {
                 cur = match cache.enter(pc, mem) {
                     Ok(b) => b,
                     Err(e) => return Out::Build(pc, e),
                 };
-                // SAFETY: see above.
-                unsafe { (*cur).count += 1 };
-                p = unsafe { (*cur).code.as_ptr() };
+                p = enter_block(cur);
             }
             Hot::Budget(pc) if mem.code_writes_pending() => return Out::CodeWrites(pc),
             Hot::Budget(pc) => return Out::Budget(pc),
         }
     }
+}
+
+/// Counts a run of `block` (a live block of the cache, see
+/// [`run_blocks_in`]) and returns its first slot.
+#[inline(always)]
+fn enter_block(block: *mut Block) -> *const XInsn {
+    // SAFETY: the caller passes a live block, which nothing else refers to
+    // while the dispatch loop runs.
+    let b = unsafe { &mut *block };
+    b.count += 1;
+    b.code.as_ptr()
 }
 
 /// The index of slot `at` in `block.code` (and of its `Insn` in `insns`).
@@ -671,10 +679,7 @@ fn hot(
                 None => return Hot::Miss(pc),
             };
         }
-        // SAFETY: as for `block` above.
-        let next = unsafe { &mut *cur };
-        next.count += 1;
-        p = next.code.as_ptr();
+        p = enter_block(cur);
     }
 }
 
