@@ -5,8 +5,11 @@
 //! natively; Rust has no computed goto, and a table of handler function
 //! pointers was rejected because an indirect call per instruction cannot
 //! inline the register accesses). Integer arms are a single expression each;
-//! loads and stores call the memory's inlined fast path; everything rare is
-//! one out-of-line call ([`super::slow`]). Register fields are byte offsets
+//! loads and stores use the memory's inlined TLB-hit path. The loop itself
+//! (`hot`) calls nothing: a TLB miss, a rare instruction or floating point
+//! outside the host-float fast path hands the slot back to
+//! `run_blocks_in`, which runs it out of line ([`super::slow`]) and
+//! resumes the block at the next slot. Register fields are byte offsets
 //! into `Cpu::x` (< 256 by construction), so an access is one add and one
 //! load, with no mask, shift or bounds check. No arm writes `x0` (the
 //! lowering chose other forms for those), so nothing re-zeroes it.
