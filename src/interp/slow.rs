@@ -31,9 +31,7 @@ pub(crate) fn exec(
         Op::Fence => Ok(()),
         // Loads and stores whose TLB lookup missed (and loads into x0,
         // whose value `x[0] = 0` below drops).
-        Op::Lb | Op::Lbu | Op::Lh | Op::Lhu | Op::Lw | Op::Lwu | Op::Ld => {
-            load(cpu, mem, i, addr)
-        }
+        Op::Lb | Op::Lbu | Op::Lh | Op::Lhu | Op::Lw | Op::Lwu | Op::Ld => load(cpu, mem, i, addr),
         Op::Sb => mem.store_u8(addr, rs2).map_err(Stop::Fault),
         Op::Sh => mem.store_u16(addr, rs2).map_err(Stop::Fault),
         Op::Sw => mem.store_u32(addr, rs2).map_err(Stop::Fault),

@@ -278,7 +278,10 @@ fn moves_and_sign_extensions_have_their_own_forms() {
     vm.cpu.x[6] = 0x1234_5678_9abc_def0;
     vm.cpu.x[9] = 0x7fff_ffff;
     assert_eq!(vm.run(100), Exit::Ecall);
-    assert_eq!(&lowered(&vm)[..4], &[XOp::Mv, XOp::SextW, XOp::Li, XOp::SextW]);
+    assert_eq!(
+        &lowered(&vm)[..4],
+        &[XOp::Mv, XOp::SextW, XOp::Li, XOp::SextW]
+    );
     assert_eq!(vm.x(5), 0x1234_5678_9abc_def0);
     assert_eq!(vm.x(7), 0xffff_ffff_9abc_def0);
     assert_eq!(vm.x(8), 0x7fff_ffff);
@@ -310,8 +313,12 @@ fn op_pairs_match_their_unfused_form() {
             // second load depends on the first.
             let prep = |vm: &mut Vm| {
                 let a = v[3];
-                vm.mem.write_bytes_unchecked(a, &(a + 16).to_le_bytes()).unwrap();
-                vm.mem.write_bytes_unchecked(a + 24, &0x1122_3344u64.to_le_bytes()).unwrap();
+                vm.mem
+                    .write_bytes_unchecked(a, &(a + 16).to_le_bytes())
+                    .unwrap();
+                vm.mem
+                    .write_bytes_unchecked(a + 24, &0x1122_3344u64.to_le_bytes())
+                    .unwrap();
             };
             let run = |split: bool| {
                 let mut words = vec![tail[0]];

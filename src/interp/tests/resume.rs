@@ -56,7 +56,10 @@ fn a_fused_pair_whose_load_misses_keeps_the_add() {
     vm.cpu.x[10] = DATA;
     vm.cpu.x[11] = 0x6000;
     assert_eq!(vm.run(1000), Exit::Ecall);
-    assert_eq!((vm.x(9), vm.x(12), vm.x(13), vm.x(14)), (DATA + 0x6000, 42, DATA + 0x6000, 42));
+    assert_eq!(
+        (vm.x(9), vm.x(12), vm.x(13), vm.x(14)),
+        (DATA + 0x6000, 42, DATA + 0x6000, 42)
+    );
     assert_eq!(vm.cpu.instret, 7);
 }
 
@@ -145,7 +148,9 @@ fn a_budget_ending_inside_a_loop_with_misses_resumes_exactly() {
     assert_eq!(vm.x(10), DATA + 16 * 0x400);
     for k in 0..16u64 {
         let mut b = [0u8; 8];
-        vm.mem.read_bytes_unchecked(DATA + k * 0x400, &mut b).unwrap();
+        vm.mem
+            .read_bytes_unchecked(DATA + k * 0x400, &mut b)
+            .unwrap();
         assert_eq!(u64::from_le_bytes(b), 16 - k);
     }
 }
