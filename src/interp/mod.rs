@@ -2,10 +2,11 @@
 //!
 //! [`Interp::run`] hands over to `exec::run_blocks`, which looks the current
 //! pc up in the [`BlockCache`] (building the block on a miss), runs the whole
-//! block, adds its length to `cpu.instret`, and after each block checks, each
-//! with a single compare, whether guest stores hit decoded code and whether
-//! the budget is spent; `run` handles everything rare (dropping the written
-//! pages' blocks, `fence.i`, exits).
+//! block, adds its length to `cpu.instret`, and after each block checks with
+//! a single compare whether the budget is spent. Guest stores that hit
+//! decoded code go through the memory's slow path, which `run_blocks` sees
+//! at once: it lets the block finish and returns. `run` handles everything
+//! rare (dropping the written pages' blocks, `fence.i`, exits).
 //!
 //! Blocks end before an instruction that cannot be fetched or decoded, so a
 //! fault always happens at the first instruction of a block or inside the
