@@ -20,6 +20,7 @@
 //! The `libc` crate is used for `termios` and the signal handlers (std has
 //! neither).
 
+use crate::signal::SIGINT;
 use crate::tty::ConsoleConfig;
 use crate::{Host, RunState, Vm};
 use std::io::IsTerminal;
@@ -32,9 +33,6 @@ use std::time::Duration;
 static SAVED: OnceLock<libc::termios> = OnceLock::new();
 /// Set by the SIGWINCH handler.
 static WINCH: AtomicBool = AtomicBool::new(false);
-
-/// SIGINT.
-const SIGINT: i32 = 2;
 
 /// Instructions per slice while a console is attached: short enough that
 /// keystrokes reach the guest promptly while it computes.

@@ -59,6 +59,10 @@ pub const SIGCONT: i32 = 18;
 pub const SIGSTOP: i32 = 19;
 /// `SIGTSTP`.
 pub const SIGTSTP: i32 = 20;
+/// `SIGTTIN`.
+pub const SIGTTIN: i32 = 21;
+/// `SIGTTOU`.
+pub const SIGTTOU: i32 = 22;
 /// `SIGURG`.
 pub const SIGURG: i32 = 23;
 /// `SIGVTALRM`.

@@ -37,6 +37,7 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use nanovm_runtime::fsctx::{FsConfig, FsCtx, MountSpec};
+    use nanovm_runtime::signal::SIGINT;
     use nanovm_runtime::{Errno, Options, RunState, StdHost, Vm};
     use std::ffi::OsString;
     use std::io::Write;
@@ -44,8 +45,6 @@ mod cli {
     use std::sync::Arc;
     use std::time::Instant;
 
-    /// Linux's SIGINT (the same number on the host and in the guest).
-    const SIGINT: i32 = 2;
     /// Longest sleep of the run loop while the guest is idle (10 ms).
     const IDLE_STEP_NS: u64 = 10_000_000;
 

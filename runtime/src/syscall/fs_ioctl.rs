@@ -20,29 +20,17 @@
 
 use super::fs::file;
 use super::fs_stdio::{TERMIOS2_LEN, TERMIOS_LEN};
+use super::tty_ioctl::{
+    get_i32, get_winsize, put_winsize, FIONREAD, TCGETS, TCGETS2, TCSETS, TCSETS2, TCSETSF,
+    TCSETSF2, TCSETSW, TCSETSW2, TIOCGPGRP, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCSCTTY, TIOCSPGRP,
+    TIOCSWINSZ,
+};
 use super::{Args, Ctx, SysResult};
 use crate::host::StdioKind;
 use crate::vfs::file::flags::{O_ASYNC, O_NONBLOCK, O_PATH};
 use crate::vfs::FileType;
 use crate::Errno;
 
-const TCGETS: u32 = 0x5401;
-const TCSETS: u32 = 0x5402;
-const TCSETSW: u32 = 0x5403;
-const TCSETSF: u32 = 0x5404;
-const TIOCSCTTY: u32 = 0x540e;
-const TIOCGPGRP: u32 = 0x540f;
-const TIOCSPGRP: u32 = 0x5410;
-const TIOCGWINSZ: u32 = 0x5413;
-const TIOCSWINSZ: u32 = 0x5414;
-const TIOCNOTTY: u32 = 0x5422;
-const TIOCGSID: u32 = 0x5429;
-const TCGETS2: u32 = 0x802c_542a;
-const TCSETS2: u32 = 0x402c_542b;
-const TCSETSW2: u32 = 0x402c_542c;
-const TCSETSF2: u32 = 0x402c_542d;
-
-const FIONREAD: u32 = 0x541b;
 const FIONBIO: u32 = 0x5421;
 const FIONCLEX: u32 = 0x5450;
 const FIOCLEX: u32 = 0x5451;
@@ -122,16 +110,10 @@ fn tty_ioctl(ctx: &mut Ctx, hfd: i32, req: u32, arg: u64) -> SysResult {
         }
         TIOCGWINSZ => {
             let w = tty.borrow().winsize.unwrap_or([rows, cols, 0, 0]);
-            let mut b = [0u8; 8];
-            for (i, v) in w.iter().enumerate() {
-                b[i * 2..i * 2 + 2].copy_from_slice(&v.to_le_bytes());
-            }
-            ctx.put(arg, &b)?;
+            put_winsize(ctx, arg, w)?;
         }
         TIOCSWINSZ => {
-            let mut b = [0u8; 8];
-            ctx.proc.mem.read_bytes(arg, &mut b)?;
-            let w = [0, 2, 4, 6].map(|i| u16::from_le_bytes([b[i], b[i + 1]]));
+            let w = get_winsize(ctx, arg)?;
             tty.borrow_mut().winsize = Some(w);
         }
         TIOCGPGRP => {
@@ -142,9 +124,7 @@ fn tty_ioctl(ctx: &mut Ctx, hfd: i32, req: u32, arg: u64) -> SysResult {
             ctx.put(arg, &pg.to_le_bytes())?;
         }
         TIOCSPGRP => {
-            let mut b = [0u8; 4];
-            ctx.proc.mem.read_bytes(arg, &mut b)?;
-            let pg = i32::from_le_bytes(b);
+            let pg = get_i32(ctx, arg)?;
             if pg < 0 {
                 return Err(Errno::EINVAL);
             }

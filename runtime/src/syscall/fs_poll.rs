@@ -13,14 +13,14 @@
 use super::{Args, Ctx, SysResult};
 use crate::Errno;
 
-const POLLIN: u16 = 0x1;
+pub(super) const POLLIN: u16 = 0x1;
 const POLLPRI: u16 = 0x2;
-const POLLOUT: u16 = 0x4;
+pub(super) const POLLOUT: u16 = 0x4;
 const POLLERR: u16 = 0x8;
-const POLLHUP: u16 = 0x10;
+pub(super) const POLLHUP: u16 = 0x10;
 const POLLNVAL: u16 = 0x20;
-const POLLRDNORM: u16 = 0x40;
-const POLLWRNORM: u16 = 0x100;
+pub(super) const POLLRDNORM: u16 = 0x40;
+pub(super) const POLLWRNORM: u16 = 0x100;
 /// What an always-ready file reports.
 const DEFAULT_POLLMASK: u16 = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 /// Most descriptors one call may name (also at most `RLIMIT_NOFILE`).

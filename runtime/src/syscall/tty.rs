@@ -33,16 +33,9 @@ use crate::vfs::{FileSystem, FileType, Vnode};
 use crate::Errno;
 use std::rc::Rc;
 
-/// SIGTTIN.
-pub const SIGTTIN: i32 = 21;
-/// SIGTTOU.
-pub const SIGTTOU: i32 = 22;
+pub use crate::signal::{SIGTTIN, SIGTTOU};
 
-const POLLIN: u16 = 0x1;
-const POLLOUT: u16 = 0x4;
-const POLLHUP: u16 = 0x10;
-const POLLRDNORM: u16 = 0x40;
-const POLLWRNORM: u16 = 0x100;
+use super::fs_poll::{POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM};
 
 /// Whether `fs` is the very devpts `pts` (data pointer identity).
 fn is_pts(fs: &Rc<dyn FileSystem>, pts: &Rc<PtsFs>) -> bool {

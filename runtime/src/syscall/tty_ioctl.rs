@@ -26,36 +26,53 @@ use crate::tty::{Event, TtyRef, SIGCONT, SIGHUP, SIGWINCH};
 use crate::vfs::file::OpenFile;
 use crate::Errno;
 
-const TCGETS: u32 = 0x5401;
-const TCSETS: u32 = 0x5402;
-const TCSETSW: u32 = 0x5403;
-const TCSETSF: u32 = 0x5404;
-const TCSBRK: u32 = 0x5409;
-const TCXONC: u32 = 0x540a;
-const TCFLSH: u32 = 0x540b;
-const TIOCSCTTY: u32 = 0x540e;
-const TIOCGPGRP: u32 = 0x540f;
-const TIOCSPGRP: u32 = 0x5410;
-const TIOCOUTQ: u32 = 0x5411;
-const TIOCGWINSZ: u32 = 0x5413;
-const TIOCSWINSZ: u32 = 0x5414;
-const FIONREAD: u32 = 0x541b;
-const TIOCNOTTY: u32 = 0x5422;
-const TCSBRKP: u32 = 0x5425;
-const TIOCGSID: u32 = 0x5429;
-const TCGETS2: u32 = 0x802c_542a;
-const TCSETS2: u32 = 0x402c_542b;
-const TCSETSW2: u32 = 0x402c_542c;
-const TCSETSF2: u32 = 0x402c_542d;
-const TIOCGPTN: u32 = 0x8004_5430;
-const TIOCSPTLCK: u32 = 0x4004_5431;
-const TIOCGPTLCK: u32 = 0x8004_5439;
-const TIOCGPTPEER: u32 = 0x5441;
+// The requests, shared with the host-stream terminals of `fs_ioctl`.
+pub(super) const TCGETS: u32 = 0x5401;
+pub(super) const TCSETS: u32 = 0x5402;
+pub(super) const TCSETSW: u32 = 0x5403;
+pub(super) const TCSETSF: u32 = 0x5404;
+pub(super) const TCSBRK: u32 = 0x5409;
+pub(super) const TCXONC: u32 = 0x540a;
+pub(super) const TCFLSH: u32 = 0x540b;
+pub(super) const TIOCSCTTY: u32 = 0x540e;
+pub(super) const TIOCGPGRP: u32 = 0x540f;
+pub(super) const TIOCSPGRP: u32 = 0x5410;
+pub(super) const TIOCOUTQ: u32 = 0x5411;
+pub(super) const TIOCGWINSZ: u32 = 0x5413;
+pub(super) const TIOCSWINSZ: u32 = 0x5414;
+pub(super) const FIONREAD: u32 = 0x541b;
+pub(super) const TIOCNOTTY: u32 = 0x5422;
+pub(super) const TCSBRKP: u32 = 0x5425;
+pub(super) const TIOCGSID: u32 = 0x5429;
+pub(super) const TCGETS2: u32 = 0x802c_542a;
+pub(super) const TCSETS2: u32 = 0x402c_542b;
+pub(super) const TCSETSW2: u32 = 0x402c_542c;
+pub(super) const TCSETSF2: u32 = 0x402c_542d;
+pub(super) const TIOCGPTN: u32 = 0x8004_5430;
+pub(super) const TIOCSPTLCK: u32 = 0x4004_5431;
+pub(super) const TIOCGPTLCK: u32 = 0x8004_5439;
+pub(super) const TIOCGPTPEER: u32 = 0x5441;
 
-fn get_i32(ctx: &mut Ctx, addr: u64) -> Result<i32, Errno> {
+pub(super) fn get_i32(ctx: &mut Ctx, addr: u64) -> Result<i32, Errno> {
     let mut b = [0u8; 4];
     ctx.proc.mem.read_bytes(addr, &mut b)?;
     Ok(i32::from_le_bytes(b))
+}
+
+/// Writes a `struct winsize` (rows, columns, x and y pixels) at `addr`.
+pub(super) fn put_winsize(ctx: &mut Ctx, addr: u64, w: [u16; 4]) -> Result<(), Errno> {
+    let mut b = [0u8; 8];
+    for (i, v) in w.iter().enumerate() {
+        b[i * 2..i * 2 + 2].copy_from_slice(&v.to_le_bytes());
+    }
+    ctx.put(addr, &b)
+}
+
+/// Reads a `struct winsize` at `addr`.
+pub(super) fn get_winsize(ctx: &mut Ctx, addr: u64) -> Result<[u16; 4], Errno> {
+    let mut b = [0u8; 8];
+    ctx.proc.mem.read_bytes(addr, &mut b)?;
+    Ok([0, 2, 4, 6].map(|i| u16::from_le_bytes([b[i], b[i + 1]])))
 }
 
 /// The terminal request `req` on `f`; `None` when `f` is not a terminal or
@@ -123,16 +140,10 @@ fn request(ctx: &mut Ctx, tty: &TtyRef, end: End, req: u32, arg: u64) -> SysResu
         }
         TIOCGWINSZ => {
             let w = tty.borrow().winsize;
-            let mut b = [0u8; 8];
-            for (i, v) in w.iter().enumerate() {
-                b[i * 2..i * 2 + 2].copy_from_slice(&v.to_le_bytes());
-            }
-            ctx.put(arg, &b)?;
+            put_winsize(ctx, arg, w)?;
         }
         TIOCSWINSZ => {
-            let mut b = [0u8; 8];
-            ctx.proc.mem.read_bytes(arg, &mut b)?;
-            let w = [0, 2, 4, 6].map(|i| u16::from_le_bytes([b[i], b[i + 1]]));
+            let w = get_winsize(ctx, arg)?;
             let (changed, fg) = {
                 let mut t = tty.borrow_mut();
                 (t.set_winsize(w), t.fg_pgrp)

@@ -25,12 +25,7 @@ pub const MAX_CANON: usize = 4095;
 /// Most bytes the raw input queue holds before writers must wait.
 pub const MAX_INPUT: usize = 64 * 1024;
 
-/// SIGINT.
-pub const SIGINT: i32 = 2;
-/// SIGQUIT.
-pub const SIGQUIT: i32 = 3;
-/// SIGTSTP.
-pub const SIGTSTP: i32 = 20;
+pub use crate::signal::{SIGINT, SIGQUIT, SIGTSTP};
 
 /// What processing some input produced besides readable bytes.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -43,12 +43,7 @@ use termios::Termios;
 /// Most bytes a pty's output queue (slave to master) holds.
 pub const OUTPUT_MAX: usize = 64 * 1024;
 
-/// SIGHUP.
-pub const SIGHUP: i32 = 1;
-/// SIGCONT.
-pub const SIGCONT: i32 = 18;
-/// SIGWINCH.
-pub const SIGWINCH: i32 = 28;
+pub use crate::signal::{SIGCONT, SIGHUP, SIGWINCH};
 
 /// The console the embedder asks for (see the module doc).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
