@@ -330,26 +330,12 @@ fn fuse(a: &XInsn, b: &XInsn) -> Option<XOp> {
     }
 }
 
-/// Whether `fuse(a, b)` is a pair ending in a conditional branch (which
-/// pairing must not give away: a block's last two slots are tried first).
-fn is_branch_pair(op: XOp) -> bool {
+/// Whether `op` is a conditional branch (a block's closing branch, which
+/// pairs with the op before it first: a block's last two slots are tried
+/// before the greedy pass).
+fn is_cond_branch(op: XOp) -> bool {
     use XOp::*;
-    matches!(
-        op,
-        AddiBnez
-            | AddiBeq
-            | AddiBne
-            | AddiBlt
-            | AddiBge
-            | AddiBltu
-            | AddiBgeu
-            | AddBeq
-            | AddBne
-            | AddBlt
-            | AddBge
-            | AddBltu
-            | AddBgeu
-    )
+    matches!(op, Beq | Bne | Blt | Bge | Bltu | Bgeu | Beqz | Bnez)
 }
 
 /// Builds the interpreter form of a block's instructions (same length,
@@ -364,8 +350,8 @@ pub(crate) fn lower(insns: &[Insn]) -> Box<[XInsn]> {
     // saves a dispatch on every run of the block), then pairs form greedily
     // from the start.
     let mut end = out.len();
-    if end >= 2 {
-        if let Some(op) = fuse(&out[end - 2], &out[end - 1]).filter(|&op| is_branch_pair(op)) {
+    if end >= 2 && is_cond_branch(out[end - 1].op) {
+        if let Some(op) = fuse(&out[end - 2], &out[end - 1]) {
             out[end - 2].op = op;
             end -= 2;
         }
