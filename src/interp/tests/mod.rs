@@ -11,6 +11,7 @@ mod integer;
 mod memory;
 mod qemu;
 mod resume;
+mod self_loop;
 mod system;
 
 use super::{Exit, Interp};
