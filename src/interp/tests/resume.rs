@@ -154,3 +154,52 @@ fn a_budget_ending_inside_a_loop_with_misses_resumes_exactly() {
         assert_eq!(u64::from_le_bytes(b), 16 - k);
     }
 }
+
+#[test]
+fn integer_and_fp_loops_hand_blocks_over_mid_block() {
+    // A loop mixing M ops (the integer loop's own dispatch site, the FP
+    // loop's inline arms) with FP loads, arithmetic and stores (which move
+    // a block to the FP loop at that slot), then an integer-only loop.
+    //   loop: mul x6, x5, x5; div x7, x6, x9; fld f1, 0(x10);
+    //         fadd.d f2, f2, f1; rem x8, x6, x9; fsd f2, 8(x10);
+    //         add x11, x11, x7; add x12, x12, x8; addi x5, x5, -1; bnez x5, loop
+    //   loop2: mulhu x13, x5, x14; add x15, x15, x13; addi x5, x5, 1; blt x5, x9, loop2
+    let code = Code::new().w(&[
+        addi(5, 0, 40),
+        mul(6, 5, 5),
+        div(7, 6, 9),
+        fld(1, 10, 0),
+        fp(0x01, 2, 2, 1, 0), // fadd.d f2, f2, f1, rne
+        rem(8, 6, 9),
+        fsd(2, 10, 8),
+        add(11, 11, 7),
+        add(12, 12, 8),
+        addi(5, 5, -1),
+        bne(5, 0, -36),
+        mulhu(13, 5, 14),
+        add(15, 15, 13),
+        addi(5, 5, 1),
+        blt(5, 9, -12),
+        ECALL,
+    ]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[9] = 7;
+    vm.cpu.x[10] = DATA;
+    vm.cpu.x[14] = u64::MAX - 12345;
+    vm.mem.write_bytes_unchecked(DATA, &1.5f64.to_bits().to_le_bytes()).unwrap();
+    assert_eq!(vm.run(10_000), Exit::Ecall);
+    let (mut q, mut r, mut h) = (0u64, 0u64, 0u64);
+    for k in 1..=40u64 {
+        q += k * k / 7;
+        r += k * k % 7;
+    }
+    for k in 0..7u64 {
+        h += ((k as u128 * (u64::MAX - 12345) as u128) >> 64) as u64;
+    }
+    assert_eq!((vm.x(11), vm.x(12), vm.x(15)), (q, r, h));
+    assert_eq!(vm.cpu.f[2], 60.0f64.to_bits());
+    let mut b = [0u8; 8];
+    vm.mem.read_bytes_unchecked(DATA + 8, &mut b).unwrap();
+    assert_eq!(u64::from_le_bytes(b), 60.0f64.to_bits());
+    assert_eq!(vm.cpu.instret, 1 + 40 * 10 + 7 * 4 + 1);
+}
