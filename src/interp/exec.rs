@@ -379,8 +379,51 @@ fn hot<const FP: bool>(
                 unsafe { *cpu.f.as_mut_ptr().byte_add($r as usize) = v }
             }};
         }
-        // The M ops at slot `$p`. The integer loop runs them at a dispatch
-        // site of their own, after the four (see `hot`); the FP loop inline.
+        // The pairs `ld; ld` and `sd; sd` at slot `$p`, which steps to the
+        // second slot; a TLB miss in either half leaves that slot out of
+        // line. The integer loop runs them at the M ops' site (`m_op!`), the
+        // FP loop inline.
+        macro_rules! ld_ld {
+            ($p:ident) => {{
+                // SAFETY: `$p` is a slot of the block (see `step!`).
+                let i: &XInsn = unsafe { &*$p };
+                let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
+                let Some(v) = mem.load_fast_u64(a) else {
+                    return Hot::Slow(cur, $p);
+                };
+                set!(i.rd, v);
+                // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                $p = unsafe { $p.add(1) };
+                // SAFETY: as above.
+                let i: &XInsn = unsafe { &*$p };
+                let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
+                let Some(v) = mem.load_fast_u64(a) else {
+                    return Hot::Slow(cur, $p);
+                };
+                set!(i.rd, v);
+            }};
+        }
+        macro_rules! sd_sd {
+            ($p:ident) => {{
+                // SAFETY: `$p` is a slot of the block (see `step!`).
+                let i: &XInsn = unsafe { &*$p };
+                let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
+                let Some(()) = mem.store_fast_u64(a, x!(i.rs2)) else {
+                    return Hot::Slow(cur, $p);
+                };
+                // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
+                $p = unsafe { $p.add(1) };
+                // SAFETY: as above.
+                let i: &XInsn = unsafe { &*$p };
+                let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
+                let Some(()) = mem.store_fast_u64(a, x!(i.rs2)) else {
+                    return Hot::Slow(cur, $p);
+                };
+            }};
+        }
+        // The ops the integer loop runs at a dispatch site of their own,
+        // after the four (see `hot`): the M ops, which the FP loop runs
+        // inline, and the pairs of loads or of stores.
         macro_rules! m_op {
             ($p:ident) => {{
                 // SAFETY: `$p` is a slot of the block (see `step!`).
@@ -399,6 +442,8 @@ fn hot<const FP: bool>(
                     XOp::Divuw => set!(i.rd, divuw(x!(i.rs1), x!(i.rs2))),
                     XOp::Remw => set!(i.rd, remw(x!(i.rs1), x!(i.rs2))),
                     XOp::Remuw => set!(i.rd, remuw(x!(i.rs1), x!(i.rs2))),
+                    XOp::LdLd => ld_ld!($p),
+                    XOp::SdSd => sd_sd!($p),
                     _ => return Hot::Slow(cur, $p),
                 }
             }};
@@ -691,17 +736,16 @@ fn hot<const FP: bool>(
                     set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
                 }
                 XOp::LdLd => {
-                    set!(i.rd, try_mem!($p, mem.load_fast_u64(x!(i.rs1).wrapping_add(imm!()))));
-                    // (`imm!()` would read the first slot's `i`: macro hygiene.)
-                    let i = second!($p);
-                    let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
-                    set!(i.rd, try_mem!($p, mem.load_fast_u64(a)));
+                    if !FP {
+                        break $m $p;
+                    }
+                    ld_ld!($p);
                 }
                 XOp::SdSd => {
-                    try_mem!($p, mem.store_fast_u64(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2)));
-                    let i = second!($p);
-                    let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
-                    try_mem!($p, mem.store_fast_u64(a, x!(i.rs2)));
+                    if !FP {
+                        break $m $p;
+                    }
+                    sd_sd!($p);
                 }
                 XOp::Generic => slow!($p),
             }
@@ -739,7 +783,7 @@ fn hot<const FP: bool>(
                     }
                 };
                 m_op!(p);
-                // SAFETY: see above (an M op is never last in its block).
+                // SAFETY: see above (these ops are never last in their block).
                 p = unsafe { p.add(1) };
             }
         };

@@ -186,7 +186,9 @@ fn integer_and_fp_loops_hand_blocks_over_mid_block() {
     vm.cpu.x[9] = 7;
     vm.cpu.x[10] = DATA;
     vm.cpu.x[14] = u64::MAX - 12345;
-    vm.mem.write_bytes_unchecked(DATA, &1.5f64.to_bits().to_le_bytes()).unwrap();
+    vm.mem
+        .write_bytes_unchecked(DATA, &1.5f64.to_bits().to_le_bytes())
+        .unwrap();
     assert_eq!(vm.run(10_000), Exit::Ecall);
     let (mut q, mut r, mut h) = (0u64, 0u64, 0u64);
     for k in 1..=40u64 {
@@ -202,4 +204,61 @@ fn integer_and_fp_loops_hand_blocks_over_mid_block() {
     vm.mem.read_bytes_unchecked(DATA + 8, &mut b).unwrap();
     assert_eq!(u64::from_le_bytes(b), 60.0f64.to_bits());
     assert_eq!(vm.cpu.instret, 1 + 40 * 10 + 7 * 4 + 1);
+}
+
+#[test]
+fn pairs_of_loads_and_stores_resume_after_a_miss_in_either_half() {
+    // ld;ld and sd;sd pairs whose halves touch pages for the first time
+    // (TLB misses in the first, then in the second half), in the integer
+    // loop and, after an fadd.d, in the FP loop.
+    for fp_first in [false, true] {
+        let lead = if fp_first { fp(0x01, 3, 1, 2, 0) } else { NOP };
+        let code = Code::new().w(&[
+            lead,
+            sd(5, 10, 0), // page 0, miss
+            sd(6, 12, 0), // page 1, miss (second half)
+            ld(7, 10, 0),
+            ld(8, 12, 0),
+            sd(8, 13, 8), // page 2, miss (first half)
+            sd(7, 13, 16),
+            ld(9, 13, 8),
+            ld(11, 14, 0), // page 3, miss (second half): zero
+            ld(15, 15, 0), // x15 = the pointer at DATA + 24 (the first
+            ld(16, 15, 8), // half wrote the second's base): page 4, miss
+            ECALL,
+        ]);
+        let mut vm = Vm::new(&code);
+        for (r, page) in [(10, 0), (12, 1), (13, 2), (14, 3)] {
+            vm.cpu.x[r] = DATA + page * 0x1000;
+        }
+        vm.cpu.x[5] = 0x1111;
+        vm.cpu.x[6] = 0x2222;
+        vm.cpu.x[11] = 99;
+        vm.cpu.x[15] = DATA + 24;
+        let ptr = (DATA + 0x4000).to_le_bytes();
+        vm.mem.write_bytes_unchecked(DATA + 24, &ptr).unwrap();
+        vm.cpu.x[16] = 99;
+        assert_eq!(vm.run(100), Exit::Ecall);
+        assert_eq!(
+            (vm.x(7), vm.x(8), vm.x(9), vm.x(11)),
+            (0x1111, 0x2222, 0x2222, 0),
+            "fp first: {fp_first}"
+        );
+        let mut b = [0u8; 8];
+        vm.mem.read_bytes_unchecked(DATA + 0x2010, &mut b).unwrap();
+        assert_eq!(u64::from_le_bytes(b), 0x1111);
+        assert_eq!((vm.x(15), vm.x(16)), (DATA + 0x4000, 0));
+        assert_eq!(vm.cpu.instret, 12);
+        let ops = super::super::lower::lower(&vm.interp.cache().get(CODE).unwrap().insns);
+        let pairs = ops
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x.op,
+                    crate::interp::lower::XOp::LdLd | crate::interp::lower::XOp::SdSd
+                )
+            })
+            .count();
+        assert_eq!(pairs, 5);
+    }
 }
