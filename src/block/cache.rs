@@ -89,10 +89,14 @@ pub enum BuildError {
     Illegal(u32),
 }
 
+/// A jump-cache entry: the block's index, and its address in `blocks`
+/// (kept current when `blocks` moves, see [`BlockCache::build`]), so that
+/// the dispatch loop's hit path is one load, without scaling the index.
 #[derive(Clone, Copy)]
 struct JumpEntry {
     pc: u64,
     idx: u32,
+    block: *mut Block,
 }
 
 /// Blocks, their lookup structures, and the statistics about them.
@@ -125,7 +129,13 @@ impl BlockCache {
             blocks: Vec::new(),
             free: Vec::new(),
             map: HashMap::new(),
-            jump: Box::new([JumpEntry { pc: NO_PC, idx: 0 }; JUMP_CACHE_SIZE]),
+            jump: Box::new(
+                [JumpEntry {
+                    pc: NO_PC,
+                    idx: 0,
+                    block: core::ptr::null_mut(),
+                }; JUMP_CACHE_SIZE],
+            ),
             pages: HashMap::new(),
             counters: Counters::default(),
         }
@@ -174,9 +184,9 @@ impl BlockCache {
         if e.pc != pc {
             return None;
         }
-        debug_assert!((e.idx as usize) < self.blocks.len());
-        // SAFETY: as in `enter`: jump-cache indices are below `blocks.len()`.
-        Some(unsafe { self.blocks.get_unchecked_mut(e.idx as usize) })
+        debug_assert!(core::ptr::eq(e.block, &self.blocks[e.idx as usize]));
+        // (A live entry's `block` is `&mut blocks[idx]`, see `JumpEntry`.)
+        Some(e.block)
     }
 
     /// The live block starting at `pc`, if any (for the JIT tier and tests;
@@ -195,6 +205,12 @@ impl BlockCache {
         self.lookup_slow(pc)
     }
 
+    /// Points the jump-cache entry of `pc` at block `idx`.
+    fn set_jump(&mut self, pc: u64, idx: u32) {
+        let block = &mut self.blocks[idx as usize] as *mut Block;
+        self.jump[jump_slot(pc)] = JumpEntry { pc, idx, block };
+    }
+
     /// The jump-cache miss path of [`enter`](Self::enter): the map, then
     /// a build.
     #[cold]
@@ -210,7 +226,7 @@ impl BlockCache {
     fn lookup_slow(&mut self, pc: u64) -> Option<u32> {
         self.counters.bump(Stat::LookupMisses);
         let idx = *self.map.get(&pc)?;
-        self.jump[jump_slot(pc)] = JumpEntry { pc, idx };
+        self.set_jump(pc, idx);
         Some(idx)
     }
 
@@ -277,12 +293,21 @@ impl BlockCache {
                 i
             }
             None => {
+                let base = self.blocks.as_ptr();
                 self.blocks.push(block);
+                if !core::ptr::eq(base, self.blocks.as_ptr()) {
+                    // The blocks moved: re-point the live entries.
+                    let blocks = self.blocks.as_mut_ptr();
+                    for e in self.jump.iter_mut().filter(|e| e.pc != NO_PC) {
+                        // SAFETY: live entries hold indices below `len`.
+                        e.block = unsafe { blocks.add(e.idx as usize) };
+                    }
+                }
                 (self.blocks.len() - 1) as u32
             }
         };
         self.map.insert(pc, idx);
-        self.jump[jump_slot(pc)] = JumpEntry { pc, idx };
+        self.set_jump(pc, idx);
         self.pages.entry(first_page).or_default().push(idx);
         if last_page != first_page {
             self.pages.entry(last_page).or_default().push(idx);

@@ -111,3 +111,24 @@ fn a_self_looping_block_that_rewrites_itself_runs_the_new_code() {
     assert_eq!(vm.x(5), 31, "1, then 11, 21, 31 with the rewritten addi");
     assert_eq!(vm.cpu.instret, 4 * 3 + 1, "four iterations and the ecall");
 }
+
+#[test]
+fn jump_cache_entries_follow_the_blocks_when_the_cache_grows() {
+    // 300 blocks of `addi x5, x5, 1; j next`, run three times: the block
+    // table grows (and moves) while the first pass builds them, and the
+    // later passes enter every block from the jump cache.
+    let mut code = Code::new();
+    for _ in 0..300 {
+        code = code.w(&[addi(5, 5, 1), jal(0, 4)]);
+    }
+    let back = -(300 * 8);
+    let code = code.w(&[addi(6, 6, -1), bne(6, 0, back - 4), ECALL]);
+    let mut vm = Vm::new(&code);
+    vm.cpu.x[6] = 3;
+    vm.run_ecall();
+    assert_eq!(vm.x(5), 900);
+    assert_eq!(vm.cpu.instret, 3 * (300 * 2 + 2) + 1);
+    let s = vm.interp.stats();
+    assert_eq!(s.blocks_built, 302);
+    assert_eq!(s.lookup_misses, 302, "every later entry hit the jump cache");
+}
