@@ -379,6 +379,22 @@ fn hot<const FP: bool>(
                 unsafe { *cpu.f.as_mut_ptr().byte_add($r as usize) = v }
             }};
         }
+        // Leaves slot `$q` to the out-of-line path.
+        macro_rules! slow {
+            ($q:expr) => {
+                return Hot::Slow(cur, $q)
+            };
+        }
+        // A TLB hit, or the slot goes out of line (which also raises
+        // any fault).
+        macro_rules! try_mem {
+            ($q:expr, $e:expr) => {
+                match $e {
+                    Some(v) => v,
+                    None => slow!($q),
+                }
+            };
+        }
         // The pairs `ld; ld` and `sd; sd` at slot `$p`, which steps to the
         // second slot; a TLB miss in either half leaves that slot out of
         // line. The integer loop runs them at the M ops' site (`m_op!`), the
@@ -388,19 +404,13 @@ fn hot<const FP: bool>(
                 // SAFETY: `$p` is a slot of the block (see `step!`).
                 let i: &XInsn = unsafe { &*$p };
                 let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
-                let Some(v) = mem.load_fast_u64(a) else {
-                    return Hot::Slow(cur, $p);
-                };
-                set!(i.rd, v);
+                set!(i.rd, try_mem!($p, mem.load_fast_u64(a)));
                 // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                 $p = unsafe { $p.add(1) };
                 // SAFETY: as above.
                 let i: &XInsn = unsafe { &*$p };
                 let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
-                let Some(v) = mem.load_fast_u64(a) else {
-                    return Hot::Slow(cur, $p);
-                };
-                set!(i.rd, v);
+                set!(i.rd, try_mem!($p, mem.load_fast_u64(a)));
             }};
         }
         macro_rules! sd_sd {
@@ -408,17 +418,13 @@ fn hot<const FP: bool>(
                 // SAFETY: `$p` is a slot of the block (see `step!`).
                 let i: &XInsn = unsafe { &*$p };
                 let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
-                let Some(()) = mem.store_fast_u64(a, x!(i.rs2)) else {
-                    return Hot::Slow(cur, $p);
-                };
+                try_mem!($p, mem.store_fast_u64(a, x!(i.rs2)));
                 // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                 $p = unsafe { $p.add(1) };
                 // SAFETY: as above.
                 let i: &XInsn = unsafe { &*$p };
                 let a = x!(i.rs1).wrapping_add(i.imm as i64 as u64);
-                let Some(()) = mem.store_fast_u64(a, x!(i.rs2)) else {
-                    return Hot::Slow(cur, $p);
-                };
+                try_mem!($p, mem.store_fast_u64(a, x!(i.rs2)));
             }};
         }
         // The ops the integer loop runs at a dispatch site of their own,
@@ -444,7 +450,7 @@ fn hot<const FP: bool>(
                     XOp::Remuw => set!(i.rd, remuw(x!(i.rs1), x!(i.rs2))),
                     XOp::LdLd => ld_ld!($p),
                     XOp::SdSd => sd_sd!($p),
-                    _ => return Hot::Slow(cur, $p),
+                    _ => slow!($p),
                 }
             }};
         }
@@ -463,22 +469,6 @@ fn hot<const FP: bool>(
             macro_rules! stop_at {
                 ($q:expr, $why:expr) => {
                     return Hot::Stop(cur, $q, $why)
-                };
-            }
-            // Leaves slot `$q` to the out-of-line path.
-            macro_rules! slow {
-                ($q:expr) => {
-                    return Hot::Slow(cur, $q)
-                };
-            }
-            // A TLB hit, or the slot goes out of line (which also raises
-            // any fault).
-            macro_rules! try_mem {
-                ($q:expr, $e:expr) => {
-                    match $e {
-                        Some(v) => v,
-                        None => slow!($q),
-                    }
                 };
             }
             // The immediate is read in the arms that use it, not before the
