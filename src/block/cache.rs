@@ -16,6 +16,7 @@
 use hashbrown::HashMap;
 
 use crate::decode::{decode, insn_len, Insn, Op};
+use crate::interp::code::Code;
 use crate::interp::exec::writes_only_rd;
 use crate::interp::lower::{lower, XInsn};
 use crate::mem::{AddressSpace, MemFault, PAGE_MASK};
@@ -29,7 +30,7 @@ use super::profile::{hottest, Counters, Stat, Stats};
 pub const MAX_BLOCK_INSNS: usize = 128;
 
 /// Entries in the direct-mapped jump cache (a power of two). 4096 entries of
-/// 16 bytes (64 KiB) cover the working set of typical programs' hot code.
+/// 16 bytes in wasm (64 KiB) cover the working set of typical programs' hot code.
 pub const JUMP_CACHE_SIZE: usize = 4096;
 
 /// Appended to blocks that do not end in a control transfer: `jal x0, 0`
@@ -64,14 +65,14 @@ pub struct Block {
     /// interpreter needs no end-of-slice check per instruction.
     pub insns: Box<[Insn]>,
     /// The same instructions in the interpreter's private form (index for
-    /// index, see [`crate::interp::lower`]).
-    pub(crate) code: Box<[XInsn]>,
+    /// index, see [`crate::interp::lower`]), followed by what the dispatch
+    /// loop reads at the block's end, the run counter among it
+    /// ([`crate::interp::code`]).
+    pub(crate) code: Code,
     /// Number of guest instructions (`insns` without the end marker).
     pub n: u64,
     /// Address after the last instruction (the fall-through successor).
     pub end: u64,
-    /// How many times the block ran (the JIT profile).
-    pub count: u64,
     /// Page of the first instruction.
     first_page: u64,
     /// Page of the last byte (differs from `first_page` only when the last
@@ -89,14 +90,22 @@ pub enum BuildError {
     Illegal(u32),
 }
 
-/// A jump-cache entry: the block's index, and its address in `blocks`
-/// (kept current when `blocks` moves, see [`BlockCache::build`]), so that
-/// the dispatch loop's hit path is one load, without scaling the index.
+impl Block {
+    /// How many times the block ran (the JIT profile).
+    pub fn count(&self) -> u64 {
+        self.code.count()
+    }
+}
+
+/// A jump-cache entry: the block's index, and its first interpreter slot
+/// (which stays put when `blocks` moves: the code is a separate
+/// allocation), where the dispatch loop goes on without touching the
+/// `Block`.
 #[derive(Clone, Copy)]
 struct JumpEntry {
     pc: u64,
     idx: u32,
-    block: *mut Block,
+    code: *mut XInsn,
 }
 
 /// Blocks, their lookup structures, and the statistics about them.
@@ -133,7 +142,7 @@ impl BlockCache {
                 [JumpEntry {
                     pc: NO_PC,
                     idx: 0,
-                    block: core::ptr::null_mut(),
+                    code: core::ptr::null_mut(),
                 }; JUMP_CACHE_SIZE],
             ),
             pages: HashMap::new(),
@@ -175,18 +184,22 @@ impl BlockCache {
         Ok(unsafe { self.blocks.get_unchecked_mut(idx as usize) })
     }
 
-    /// The block starting at `pc` if the jump cache has it: the hit path of
-    /// [`enter`](Self::enter) alone, which calls nothing (the dispatch
-    /// loop's block-to-block step; it leaves misses to `enter`).
+    /// The first slot of the block starting at `pc` if the jump cache has
+    /// it: the hit path of [`enter`](Self::enter) alone, which calls nothing
+    /// (the dispatch loop's block-to-block step; it leaves misses to
+    /// `enter`).
     #[inline(always)]
-    pub(crate) fn enter_cached(&mut self, pc: u64) -> Option<*mut Block> {
+    pub(crate) fn enter_cached(&mut self, pc: u64) -> Option<*mut XInsn> {
         let e = self.jump[jump_slot(pc)];
         if e.pc != pc {
             return None;
         }
-        debug_assert!(core::ptr::eq(e.block, &self.blocks[e.idx as usize]));
-        // (A live entry's `block` is `&mut blocks[idx]`, see `JumpEntry`.)
-        Some(e.block)
+        debug_assert!(core::ptr::eq(
+            e.code,
+            self.blocks[e.idx as usize].code.slots().as_ptr()
+        ));
+        // (A live entry's `code` is its block's, see `JumpEntry`.)
+        Some(e.code)
     }
 
     /// The live block starting at `pc`, if any (for the JIT tier and tests;
@@ -207,8 +220,8 @@ impl BlockCache {
 
     /// Points the jump-cache entry of `pc` at block `idx`.
     fn set_jump(&mut self, pc: u64, idx: u32) {
-        let block = &mut self.blocks[idx as usize] as *mut Block;
-        self.jump[jump_slot(pc)] = JumpEntry { pc, idx, block };
+        let code = self.blocks[idx as usize].code.entry();
+        self.jump[jump_slot(pc)] = JumpEntry { pc, idx, code };
     }
 
     /// The jump-cache miss path of [`enter`](Self::enter): the map, then
@@ -279,11 +292,10 @@ impl BlockCache {
         }
         let block = Block {
             pc,
-            code: lower(&insns),
+            code: Code::new(&lower(&insns), pc, at, n),
             insns: insns.into_boxed_slice(),
             n,
             end: at,
-            count: 0,
             first_page,
             last_page,
         };
@@ -293,19 +305,11 @@ impl BlockCache {
                 i
             }
             None => {
-                let base = self.blocks.as_ptr();
                 self.blocks.push(block);
-                if !core::ptr::eq(base, self.blocks.as_ptr()) {
-                    // The blocks moved: re-point the live entries.
-                    let blocks = self.blocks.as_mut_ptr();
-                    for e in self.jump.iter_mut().filter(|e| e.pc != NO_PC) {
-                        // SAFETY: live entries hold indices below `len`.
-                        e.block = unsafe { blocks.add(e.idx as usize) };
-                    }
-                }
                 (self.blocks.len() - 1) as u32
             }
         };
+        self.blocks[idx as usize].code.set_index(idx);
         self.map.insert(pc, idx);
         self.set_jump(pc, idx);
         self.pages.entry(first_page).or_default().push(idx);
@@ -333,10 +337,10 @@ impl BlockCache {
     fn kill(&mut self, idx: u32) {
         let b = &mut self.blocks[idx as usize];
         let pc = b.pc;
-        self.counters.add(Stat::BlockRuns, b.count);
+        self.counters.add(Stat::BlockRuns, b.count());
         b.pc = NO_PC;
         b.insns = Box::new([]);
-        b.code = Box::new([]);
+        b.code = Code::empty();
         self.map.remove(&pc);
         let slot = &mut self.jump[jump_slot(pc)];
         if slot.pc == pc {
@@ -385,7 +389,7 @@ impl BlockCache {
         self.blocks
             .iter()
             .filter(|b| b.pc != NO_PC)
-            .map(|b| b.count)
+            .map(|b| b.count())
             .sum()
     }
 
@@ -395,7 +399,7 @@ impl BlockCache {
             self.blocks
                 .iter()
                 .filter(|b| b.pc != NO_PC)
-                .map(|b| (b.pc, b.count)),
+                .map(|b| (b.pc, b.count())),
             n,
         )
     }

@@ -19,8 +19,11 @@
 //! block and carry their target relative to the block end, `auipc` its value
 //! relative to the block start, and the slow paths that need the pc of
 //! another instruction (faults, CSRs) recompute it from its position. The pc
-//! reaches [`Cpu::pc`] only at exits, and `cpu.instret` is bumped once per
-//! block (by the retired count only, when a block stops early).
+//! reaches [`Cpu::pc`] only at exits. The budget is counted down in a local
+//! by each block's length and `cpu.instret` written back when the loop
+//! leaves (by the retired count only, when a block stops early). What the
+//! loop reads of a block besides its slots is in the tail after them
+//! ([`super::code`]).
 
 use crate::block::{Block, BlockCache, BuildError};
 use crate::cpu::Cpu;
@@ -31,6 +34,7 @@ use crate::mem::{AddressSpace, MemFault};
 /// The sign bit of a double.
 const SIGN_D: u64 = 1 << 63;
 
+use super::code::{block_index, tail_after, tail_of, Tail};
 use super::int::*;
 use super::lower::{XInsn, XOp};
 use super::{fp, slow};
@@ -197,19 +201,19 @@ pub(crate) fn run_blocks(
 
 /// Why [`hot`] handed control back to [`run_blocks_in`].
 enum Hot {
-    /// The instruction at this slot of this block needs the out-of-line
+    /// The instruction at this slot needs the out-of-line
     /// path (a TLB miss, an [`XOp::Generic`] op, FP outside the host-float
     /// fast path); the block goes on at the next slot.
-    Slow(*mut Block, *const XInsn),
-    /// The instruction at this slot of this block stops it.
-    Stop(*mut Block, *const XInsn, Stop),
+    Slow(*const XInsn),
+    /// The instruction at this slot stops its block.
+    Stop(*const XInsn, Stop),
     /// The next block is not in the jump cache.
     Miss(u64),
     /// The budget is spent (or zeroed by a code write); the next pc.
     Budget(u64),
-    /// The integer loop met an FP op at this slot of this block: the FP
-    /// loop takes over there.
-    Fp(*mut Block, *const XInsn),
+    /// The integer loop met an FP op at this slot: the FP loop takes over
+    /// there.
+    Fp(*const XInsn),
 }
 
 /// [`run_blocks`] on the active CPU (see [`super::active`]): everything
@@ -224,14 +228,13 @@ fn run_blocks_in(
     until: u64,
     mut clock: Option<&mut (dyn FnMut() -> u64 + 'static)>,
 ) -> Out {
-    let mut cur: *mut Block = match cache.enter(pc, mem) {
-        Ok(b) => b,
+    let mut p: *const XInsn = match cache.enter(pc, mem) {
+        Ok(b) => b.code.entry(),
         Err(e) => return Out::Build(pc, e),
     };
-    // (All blocks here came from `cache.enter` or from `hot`, which got
-    // them from the cache; nothing touches the cache between that and
-    // their use, so no block is moved or dropped while in use.)
-    let mut p = enter_block(cur);
+    // (Every slot here came from `cache.enter` or from `hot`, which got its
+    // blocks from the cache; nothing touches the cache between that and
+    // their use, so no block's code is dropped while in use.)
     // Only the out-of-line path can write code (pages with decoded code
     // never get a TLB write entry), so `hot` does not check for code
     // writes: after a slow instruction that wrote code, the rest of the
@@ -240,19 +243,18 @@ fn run_blocks_in(
     let mut fp = false;
     loop {
         let out = if fp {
-            hot::<true>(cpu, mem, cache, cur, p, limit)
+            hot::<true>(cpu, mem, cache, p, limit)
         } else {
-            hot::<false>(cpu, mem, cache, cur, p, limit)
+            hot::<false>(cpu, mem, cache, p, limit)
         };
         match out {
-            Hot::Fp(b, at) => {
+            Hot::Fp(at) => {
                 fp = true;
-                cur = b;
                 p = at;
             }
-            Hot::Slow(b, at) => {
-                // SAFETY: a live block (see above).
-                let block = unsafe { &*b };
+            Hot::Slow(at) => {
+                // SAFETY: a slot of a live block (see above).
+                let block = cache.block(unsafe { block_index(tail_of(at)) });
                 let k = slot_index(block, at);
                 let (insns, start) = (&block.insns[..], block.pc);
                 let ctx = Ctx {
@@ -261,7 +263,7 @@ fn run_blocks_in(
                     start,
                 };
                 if let Err(why) = slow::exec(cpu, mem, &insns[k], || pc_at(insns, start, k), ctx) {
-                    return stop(cpu, block, at, why);
+                    return stop(cpu, cache, at, why);
                 }
                 if mem.code_writes_pending() {
                     limit = 0;
@@ -270,17 +272,14 @@ fn run_blocks_in(
                 // transfers are inline; an `ecall` or `fence.i` stops), so
                 // the next slot exists.
                 p = unsafe { at.add(1) };
-                cur = b;
             }
-            // SAFETY: a live block (see above).
-            Hot::Stop(b, at, why) => return stop(cpu, unsafe { &*b }, at, why),
+            Hot::Stop(at, why) => return stop(cpu, cache, at, why),
             Hot::Miss(pc) => {
                 fp = false;
-                cur = match cache.enter(pc, mem) {
-                    Ok(b) => b,
+                p = match cache.enter(pc, mem) {
+                    Ok(b) => b.code.entry(),
                     Err(e) => return Out::Build(pc, e),
                 };
-                p = enter_block(cur);
             }
             Hot::Budget(pc) if mem.code_writes_pending() => return Out::CodeWrites(pc),
             Hot::Budget(pc) => return Out::Budget(pc),
@@ -288,24 +287,14 @@ fn run_blocks_in(
     }
 }
 
-/// Counts a run of `block` (a live block of the cache, see
-/// [`run_blocks_in`]) and returns its first slot.
-#[inline(always)]
-fn enter_block(block: *mut Block) -> *const XInsn {
-    // SAFETY: the caller passes a live block, which nothing else refers to
-    // while the dispatch loop runs.
-    let b = unsafe { &mut *block };
-    b.count += 1;
-    b.code.as_ptr()
-}
-
 /// The index of slot `at` in `block.code` (and of its `Insn` in `insns`).
 #[inline(always)]
 fn slot_index(block: &Block, at: *const XInsn) -> usize {
-    (at as usize - block.code.as_ptr() as usize) / core::mem::size_of::<XInsn>()
+    debug_assert!(block.code.slots().as_ptr_range().contains(&at));
+    (at as usize - block.code.slots().as_ptr() as usize) / core::mem::size_of::<XInsn>()
 }
 
-/// The dispatch loop proper: runs `cur` from slot `p`, then block after
+/// The dispatch loop proper: runs from slot `p` to its block's end, then block after
 /// block while the next one is in the jump cache, until the budget, a stop
 /// or an instruction it leaves to [`run_blocks_in`].
 ///
@@ -330,22 +319,35 @@ fn hot<const FP: bool>(
     cpu: &mut Cpu,
     mem: &mut AddressSpace,
     cache: &mut BlockCache,
-    mut cur: *mut Block,
     mut p: *const XInsn,
     until: u64,
 ) -> Hot {
-    loop {
-        // SAFETY: `cur` came from the cache (the caller or the jump cache
-        // below), and nothing in this loop changes the cache: no block is
-        // moved or dropped while `cur` points at it.
-        let block: &Block = unsafe { &*cur };
-        // Block fields are read where needed rather than kept in locals: in
-        // wasm every extra live value in this loop costs spills in V8's
-        // register allocator, and these are needed only by branches, `auipc`
-        // and the slow paths.
+    // The budget left, counted down by each block's length: a subtraction
+    // in a register per block instead of updating `cpu.instret` in memory.
+    // `cpu.instret` is `base - left`, written back at the exit.
+    let mut left = until.saturating_sub(cpu.instret).min(i64::MAX as u64) as i64;
+    let base = cpu.instret.wrapping_add(left as u64);
+    // Every exit breaks out of this one loop, so that `cpu.instret` is
+    // written back at one place (V8 spills a value used at many places).
+    let h = 'out: loop {
+        // Leaves the loop with `$h` (see above).
+        macro_rules! leave {
+            ($h:expr) => {
+                break 'out $h
+            };
+        }
+        // Everything the loop needs of a block besides its slots is in the
+        // tail after its last slot (see `super::code`), read where needed
+        // through `p`: in wasm every extra live value in this loop costs
+        // spills in V8's register allocator (a block pointer was kept in a
+        // stack slot and reloaded at every block end).
+        // `p` points into a live block's code (the caller's block, or one
+        // from the jump cache below; nothing in this loop changes the
+        // cache).
         macro_rules! end {
-            () => {
-                block.end
+            ($last:expr) => {
+                // SAFETY: `$last` is the first slot of the closing unit.
+                unsafe { (*tail_after($last)).end }
             };
         }
         // Register access by byte offset. SAFETY (all uses): every register
@@ -382,7 +384,7 @@ fn hot<const FP: bool>(
         // Leaves slot `$q` to the out-of-line path.
         macro_rules! slow {
             ($q:expr) => {
-                return Hot::Slow(cur, $q)
+                leave!(Hot::Slow($q))
             };
         }
         // A TLB hit, or the slot goes out of line (which also raises
@@ -462,13 +464,14 @@ fn hot<const FP: bool>(
             // element ends the block (a control transfer or stop that
             // breaks out of 'blk or returns, or the end-marker jump), so no
             // slot past the last is ever read. Blocks are never empty.
-            debug_assert!($p < block.code.as_ptr_range().end);
+            // SAFETY: see above.
+            debug_assert!(unsafe { (*$p).op } != XOp::Tail);
             // SAFETY: see above.
             let i: &XInsn = unsafe { &*$p };
             // Stops the block at slot `$q`.
             macro_rules! stop_at {
                 ($q:expr, $why:expr) => {
-                    return Hot::Stop(cur, $q, $why)
+                    leave!(Hot::Stop($q, $why))
                 };
             }
             // The immediate is read in the arms that use it, not before the
@@ -488,9 +491,9 @@ fn hot<const FP: bool>(
                     let b = unsafe { &*$p.add(1) };
                     let ($x, $y): (u64, u64) = (x!(b.rs1), x!(b.rs2));
                     if $c {
-                        break $b taken(end!(), &b.imm);
+                        break $b taken(end!($p), &b.imm);
                     }
-                    break $b end!();
+                    break $b end!($p);
                 }};
             }
             // Steps `$p` to a fused pair's second slot and gives its single
@@ -508,7 +511,7 @@ fn hot<const FP: bool>(
             macro_rules! fp_only {
                 () => {
                     if !FP {
-                        return Hot::Fp(cur, $p);
+                        leave!(Hot::Fp($p));
                     }
                 };
             }
@@ -539,31 +542,32 @@ fn hot<const FP: bool>(
                 XOp::Li => set!(i.rd, imm!()),
                 XOp::Mv => set!(i.rd, x!(i.rs1)),
                 XOp::SextW => set!(i.rd, sext32(x!(i.rs1))),
-                XOp::Auipc => set!(i.rd, block.pc.wrapping_add(imm!())),
+                // SAFETY: `rs1` is the distance to the tail (see `lower`).
+                XOp::Auipc => set!(i.rd, unsafe { (*$p.add(i.rs1 as usize).cast::<Tail>()).pc }.wrapping_add(imm!())),
                 // ---- jumps and branches (always last in their block) ----
-                XOp::J => break $blk end!().wrapping_add(imm!()),
+                XOp::J => break $blk end!($p).wrapping_add(imm!()),
                 XOp::Jal => {
-                    set!(i.rd, end!());
-                    break $blk taken(end!(), &i.imm);
+                    set!(i.rd, end!($p));
+                    break $blk taken(end!($p), &i.imm);
                 }
                 XOp::Jr => break $blk x!(i.rs1).wrapping_add(imm!()) & !1,
                 XOp::Jalr => {
                     let t = x!(i.rs1).wrapping_add(imm!()) & !1;
-                    set!(i.rd, end!());
+                    set!(i.rd, end!($p));
                     break $blk t;
                 }
-                XOp::Beqz => { if x!(i.rs1) == 0 { break $blk taken(end!(), &i.imm); } break $blk end!(); },
-                XOp::Bnez => { if x!(i.rs1) != 0 { break $blk taken(end!(), &i.imm); } break $blk end!(); },
-                XOp::Beq => { if x!(i.rs1) == x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
-                XOp::Bne => { if x!(i.rs1) != x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Beqz => { if x!(i.rs1) == 0 { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
+                XOp::Bnez => { if x!(i.rs1) != 0 { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
+                XOp::Beq => { if x!(i.rs1) == x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
+                XOp::Bne => { if x!(i.rs1) != x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
                 XOp::Blt => {
-                    { if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { break $blk taken(end!(), &i.imm); } break $blk end!(); }
+                    { if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); }
                 }
                 XOp::Bge => {
-                    { if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { break $blk taken(end!(), &i.imm); } break $blk end!(); }
+                    { if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); }
                 }
-                XOp::Bltu => { if x!(i.rs1) < x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
-                XOp::Bgeu => { if x!(i.rs1) >= x!(i.rs2) { break $blk taken(end!(), &i.imm); } break $blk end!(); },
+                XOp::Bltu => { if x!(i.rs1) < x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
+                XOp::Bgeu => { if x!(i.rs1) >= x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
                 // ---- loads and stores ----
                 XOp::Lb => set!(
                     i.rd,
@@ -667,9 +671,9 @@ fn hot<const FP: bool>(
                     // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                     let b = unsafe { &*$p.add(1) };
                     if v != 0 {
-                        break $blk taken(end!(), &b.imm);
+                        break $blk taken(end!($p), &b.imm);
                     }
-                    break $blk end!();
+                    break $blk end!($p);
                 }
                 // An add/addi, then the branch in the next slot.
                 XOp::AddiBeq => fused_br!($blk, x!(i.rs1).wrapping_add(imm!()), |u, w| u == w),
@@ -737,7 +741,8 @@ fn hot<const FP: bool>(
                     }
                     sd_sd!($p);
                 }
-                XOp::Generic => slow!($p),
+                // (`Tail` is never dispatched: the last slot leaves first.)
+                XOp::Generic | XOp::Tail => slow!($p),
             }
         }};
     }
@@ -777,27 +782,40 @@ fn hot<const FP: bool>(
                 p = unsafe { p.add(1) };
             }
         };
-        cpu.instret += block.n;
-        if cpu.instret >= until {
-            return Hot::Budget(pc);
+        // `p` is at the block's closing unit, which the tail follows.
+        // SAFETY: see `end!`.
+        let t: &mut Tail = unsafe { &mut *tail_after(p) };
+        t.count += 1;
+        left -= t.n as i64;
+        if left <= 0 {
+            leave!(Hot::Budget(pc));
         }
         // A block that loops to itself (the inner loops of copies, scans
         // and counters) is re-entered without a lookup.
-        if pc != block.pc {
-            cur = match cache.enter_cached(pc) {
-                Some(b) => b,
-                None => return Hot::Miss(pc),
-            };
-        }
-        p = enter_block(cur);
-    }
+        p = if pc == t.pc {
+            t.start
+        } else {
+            match cache.enter_cached(pc) {
+                Some(code) => code,
+                None => leave!(Hot::Miss(pc)),
+            }
+        };
+    };
+    cpu.instret = base.wrapping_sub(left as u64);
+    h
 }
 
-/// Stops `block` at its slot `at` (a pointer into `block.code`): counts
-/// the instructions before it as retired and returns the stop.
+/// Stops the block of slot `at` there: counts the block's run and the
+/// instructions before `at` as retired, and returns the stop.
 #[cold]
 #[inline(never)]
-fn stop(cpu: &mut Cpu, block: &Block, at: *const XInsn, why: Stop) -> Out {
+fn stop(cpu: &mut Cpu, cache: &mut BlockCache, at: *const XInsn, why: Stop) -> Out {
+    // SAFETY: `at` is a slot of a live block (see `run_blocks_in`).
+    let t = unsafe { tail_of(at) };
+    // SAFETY: as above: `t` is that block's tail.
+    unsafe { (*t).count += 1 };
+    // SAFETY: as above.
+    let block = cache.block(unsafe { block_index(t) });
     let idx = slot_index(block, at);
     cpu.instret += idx as u64;
     // `ecall` and `fence.i` are last in their block: their pc is the block

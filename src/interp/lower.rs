@@ -54,7 +54,9 @@ xops! {
     Mv,
     /// `rd = sext(rs1[31:0])` (`sext.w`: `addiw rd, rs1, 0`).
     SextW,
-    /// `rd = start + imm` (`auipc`; `imm` = offset in block + immediate).
+    /// `rd = start + imm` (`auipc`; `imm` = offset in block + immediate);
+    /// `rs1` is the distance in slots to the block's [`Tail`](super::code::Tail),
+    /// which holds the start pc.
     Auipc,
     /// `rd = end; goto end + imm`.
     Jal,
@@ -138,6 +140,9 @@ xops! {
     SlliAdd,
     LdLd,
     SdSd,
+    /// Not an instruction: the marker of the [`Tail`](super::code::Tail)
+    /// after a block's last slot.
+    Tail,
 }
 
 /// The immediate of the high multiplies: all ones, which the arm passes to
@@ -328,6 +333,28 @@ fn fuse(a: &XInsn, b: &XInsn) -> Option<XOp> {
         (XOp::Sd, XOp::Sd) => Some(XOp::SdSd),
         _ => None,
     }
+}
+
+/// Whether `op` is the first half of a fused pair whose second half is a
+/// conditional branch (which closes its block).
+pub(crate) fn is_fused_branch(op: XOp) -> bool {
+    use XOp::*;
+    matches!(
+        op,
+        AddiBnez
+            | AddiBeq
+            | AddiBne
+            | AddiBlt
+            | AddiBge
+            | AddiBltu
+            | AddiBgeu
+            | AddBeq
+            | AddBne
+            | AddBlt
+            | AddBge
+            | AddBltu
+            | AddBgeu
+    )
 }
 
 /// Whether `op` is a conditional branch (a block's closing branch, which

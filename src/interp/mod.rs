@@ -16,6 +16,7 @@
 
 mod active;
 mod amo;
+pub(crate) mod code;
 pub mod csr;
 pub mod exec;
 mod fp;

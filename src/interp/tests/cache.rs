@@ -91,7 +91,7 @@ fn a_self_looping_block_is_counted_and_budgeted_exactly() {
     assert_eq!((vm.x(5), vm.x(6), vm.cpu.pc), (101, 202, CODE));
     vm.run_ecall();
     assert_eq!((vm.x(5), vm.x(6)), (1000, 2000));
-    assert_eq!(vm.interp.cache().get(CODE).unwrap().count, 1000);
+    assert_eq!(vm.interp.cache().get(CODE).unwrap().count(), 1000);
     assert_eq!(vm.interp.stats().lookup_misses, 2);
 }
 

@@ -13,6 +13,7 @@ mod qemu;
 mod resume;
 mod self_loop;
 mod system;
+mod tail;
 
 use super::{Exit, Interp};
 use crate::cpu::Cpu;

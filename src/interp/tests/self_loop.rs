@@ -169,7 +169,7 @@ fn every_closing_branch_form_loops_to_its_own_block_exactly() {
                 .cache()
                 .get(CODE + 20)
                 .expect("body block")
-                .count;
+                .count();
             assert!(iters > 5, "{what}: the loop ran {iters} times");
             let (regs, retired, vm) = outcome(&own, None);
             assert_eq!(regs, want, "{what}");
@@ -181,7 +181,7 @@ fn every_closing_branch_form_loops_to_its_own_block_exactly() {
             // The same loop, one block re-entering itself (the first
             // iteration ran in the set-up's block).
             let b = vm.interp.cache().get(CODE + 16).expect("loop block");
-            assert_eq!(b.count, iters - 1, "{what}: runs counted");
+            assert_eq!(b.count(), iters - 1, "{what}: runs counted");
             let ops: Vec<XOp> = lower(&b.insns).iter().map(|x| x.op).collect();
             let expect = match step {
                 Step::Plain => f.plain,
@@ -209,7 +209,7 @@ fn addi_bnez_loops_to_its_own_block_exactly() {
     assert_eq!((want[0], want[2]), (10, 45));
     assert_eq!(retired + 10, split_retired);
     let b = vm.interp.cache().get(CODE + 16).expect("loop block");
-    assert_eq!(b.count, 9);
+    assert_eq!(b.count(), 9);
     assert!(lower(&b.insns).iter().any(|x| x.op == XOp::AddiBnez));
     for slice in [1, 2, 3, 4, 5, 9] {
         let (r, n, _) = outcome(&own, Some(slice));
@@ -234,6 +234,6 @@ fn a_branch_to_the_start_of_a_longer_block_is_not_a_self_loop() {
     assert_eq!(vm.run(1000), Exit::Ecall);
     assert_eq!((vm.x(5), vm.x(7)), (10, 22));
     assert_eq!(vm.cpu.instret, 2 + 10 * 3 + 1);
-    assert_eq!(vm.interp.cache().get(CODE + 4).unwrap().count, 1);
-    assert_eq!(vm.interp.cache().get(CODE).unwrap().count, 10);
+    assert_eq!(vm.interp.cache().get(CODE + 4).unwrap().count(), 1);
+    assert_eq!(vm.interp.cache().get(CODE).unwrap().count(), 10);
 }
