@@ -57,7 +57,9 @@ unsafe fn write_le<const N: usize>(p: *mut u8, v: u64) {
 fn hit(e: &TlbEntry, addr: u64, n: usize) -> Option<usize> {
     let last = addr.wrapping_add(n as u64 - 1) >> PAGE_SHIFT;
     if e.tag == last {
-        Some(addr.wrapping_add(e.addend) as usize)
+        // In `usize` arithmetic (the same sum, truncated): in wasm a 32-bit
+        // add of the addend's low half, without a 64-bit add and a wrap.
+        Some((addr as usize).wrapping_add(e.addend as usize))
     } else {
         None
     }
