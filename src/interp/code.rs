@@ -182,7 +182,7 @@ fn distance_field(op: XOp) -> Option<Field> {
     use XOp::*;
     match op {
         Auipc | Generic | Ecall => Some(Field::Rs1),
-        Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Flw | Fld | LdLd => Some(Field::Rs2),
+        Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Flw | Fld | LdLd | LbuAddi => Some(Field::Rs2),
         Sb | Sh | Sw | Sd | Fsw | Fsd | SdSd => Some(Field::Rd),
         FaddD | FsubD | FmulD | FdivD | FmaddD | FmsubD | FnmsubD | FnmaddD => Some(Field::ImmHigh),
         _ => None,

@@ -729,6 +729,12 @@ fn hot<const FP: bool>(
                     let i = second!($p);
                     set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
                 }
+                XOp::LbuAddi => {
+                    let v = try_mem!($p, mem.load_fast_u8(x!(i.rs1).wrapping_add(imm!())));
+                    set!(i.rd, v);
+                    let i = second!($p);
+                    set!(i.rd, x!(i.rs1).wrapping_add(i.imm as i64 as u64));
+                }
                 XOp::LdLd => {
                     if !FP {
                         break $m $p;

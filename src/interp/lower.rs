@@ -140,6 +140,8 @@ xops! {
     SlliAdd,
     LdLd,
     SdSd,
+    /// `lbu; addi` (the byte loop's load and pointer step).
+    LbuAddi,
     /// Not an instruction: the marker of the [`Tail`](super::code::Tail)
     /// after a block's last slot.
     Tail,
@@ -329,6 +331,7 @@ fn fuse(a: &XInsn, b: &XInsn) -> Option<XOp> {
         (XOp::Add, XOp::Add) => Some(XOp::AddAdd),
         (XOp::Addw, XOp::Addw) => Some(XOp::AddwAddw),
         (XOp::Slli, XOp::Add) => Some(XOp::SlliAdd),
+        (XOp::Lbu, XOp::Addi) => Some(XOp::LbuAddi),
         (XOp::Ld, XOp::Ld) => Some(XOp::LdLd),
         (XOp::Sd, XOp::Sd) => Some(XOp::SdSd),
         _ => None,

@@ -293,13 +293,16 @@ fn op_pairs_match_their_unfused_form() {
     // writing a register the first reads), against the same two ops split
     // by a `nop`. The memory pairs touch fresh pages, so each half also
     // takes the out-of-line path once.
-    let pairs: [([u32; 2], XOp); 6] = [
+    let pairs: [([u32; 2], XOp); 8] = [
         ([addiw(5, 6, 0), addiw(6, 5, 0)], XOp::SextWSextW),
         ([add(5, 6, 7), add(7, 5, 5)], XOp::AddAdd),
         ([addw(5, 6, 7), addw(6, 5, 8)], XOp::AddwAddw),
         ([slli(5, 6, 3), add(5, 5, 7)], XOp::SlliAdd),
         ([ld(5, 8, 0), ld(6, 5, 8)], XOp::LdLd),
         ([sd(6, 8, 0), sd(8, 8, 0x1008)], XOp::SdSd),
+        // The post-increment byte load, and an addi reading the loaded byte.
+        ([lbu(5, 8, 1), addi(8, 8, 1)], XOp::LbuAddi),
+        ([lbu(5, 8, 0), addi(6, 5, -3)], XOp::LbuAddi),
     ];
     let values: [[u64; 4]; 3] = [
         [1, 0x8000_0001, 0x7fff_ffff, DATA + 0x100],
