@@ -6,7 +6,7 @@
 //! branch, or the slot that leaves the block (a control transfer, the end
 //! marker, a stop) and a pad slot that never runs. The tail lies right after
 //! it, so at the block's end the tail is two slots from the loop's pointer,
-//! whichever arm left: the end address for the branch arms, the length for
+//! whichever arm left: the end and taken addresses for the jump and branch arms, the length for
 //! the budget, the run counter, and the start pc and first slot for
 //! re-entering a block that loops to itself. The loop needs no pointer
 //! to the [`Block`](crate::block::Block) itself, which V8 would otherwise
@@ -27,6 +27,9 @@ pub(crate) struct Tail {
     head: XInsn,
     /// Address after the block's last instruction.
     pub end: u64,
+    /// Where the closing jump or branch goes when taken (`end` for a block
+    /// that closes otherwise): static, so the arms need not add an offset.
+    pub taken: u64,
     /// The block's start pc.
     pub pc: u64,
     /// Number of guest instructions (without the end marker).
@@ -61,6 +64,22 @@ impl Code {
     pub fn new(lowered: &[XInsn], pc: u64, end: u64, n: u64) -> Code {
         debug_assert!(!lowered.is_empty() && lowered.iter().all(|s| s.op != XOp::Tail));
         let mut slots = lowered.to_vec();
+        // The closing op is the last slot (a fused pair keeps the branch's
+        // single form in its second slot); its offset is from the end.
+        let last = slots[slots.len() - 1];
+        let taken = match last.op {
+            XOp::J
+            | XOp::Jal
+            | XOp::Beq
+            | XOp::Bne
+            | XOp::Blt
+            | XOp::Bge
+            | XOp::Bltu
+            | XOp::Bgeu
+            | XOp::Beqz
+            | XOp::Bnez => end.wrapping_add(last.imm as i64 as u64),
+            _ => end,
+        };
         // The closing unit: a fused closing pair, or the last slot and a pad.
         let k = slots.len();
         if !(k >= 2 && is_fused_branch(slots[k - 2].op)) {
@@ -101,6 +120,7 @@ impl Code {
                     imm: 0,
                 },
                 end,
+                taken,
                 pc,
                 n,
                 count: 0,

@@ -151,19 +151,21 @@ pub(crate) fn retired_before(insns: &[Insn], start: u64, pc: u64) -> u64 {
     n
 }
 
-/// The target of a taken branch: `end + *off`, with `off` read by a
-/// volatile load. The load cannot be speculated, so the compiler keeps the
-/// branch as a branch instead of turning it into a conditional move (LLVM
-/// does so for `if c { end + imm } else { end }`, in wasm as a `select`):
-/// with a conditional move the next block's lookup waits for the guest
-/// registers the condition reads, a serial chain across blocks, instead of
-/// running ahead on the host's branch prediction (measured: byte sieve
-/// about 15% slower natively with the `select`).
+/// The target of the taken closing jump or branch of the block whose tail
+/// is `t`, read by a volatile load. The load cannot be speculated, so the
+/// compiler keeps the branch as a branch instead of turning it into a
+/// conditional move (LLVM does so for `if c { taken } else { end }`, in wasm
+/// as a `select`): with a conditional move the next block's lookup waits for
+/// the guest registers the condition reads, a serial chain across blocks,
+/// instead of running ahead on the host's branch prediction (measured: byte
+/// sieve about 15% slower natively with the `select`).
+///
+/// # Safety
+/// `t` must point at a live block's tail.
 #[inline(always)]
-fn taken(end: u64, off: &i32) -> u64 {
-    // SAFETY: `off` is a reference, so valid and aligned for a read.
-    let off = unsafe { core::ptr::read_volatile(off) };
-    end.wrapping_add(off as i64 as u64)
+unsafe fn taken(t: *const Tail) -> u64 {
+    // SAFETY: the caller's promise.
+    unsafe { core::ptr::read_volatile(&(*t).taken) }
 }
 
 /// Why [`run_blocks`] returned.
@@ -350,6 +352,12 @@ fn hot<const FP: bool>(
                 unsafe { (*tail_after($last)).end }
             };
         }
+        macro_rules! taken {
+            ($last:expr) => {
+                // SAFETY: as for `end!`.
+                unsafe { taken(tail_after($last)) }
+            };
+        }
         // Register access by byte offset. SAFETY (all uses): every register
         // field of an `XInsn` is `(r & 31) << 3` (see `lower::reg`), a
         // multiple of 8 below 256, so the access is one whole element of
@@ -491,7 +499,7 @@ fn hot<const FP: bool>(
                     let b = unsafe { &*$p.add(1) };
                     let ($x, $y): (u64, u64) = (x!(b.rs1), x!(b.rs2));
                     if $c {
-                        break $b taken(end!($p), &b.imm);
+                        break $b taken!($p);
                     }
                     break $b end!($p);
                 }};
@@ -545,10 +553,10 @@ fn hot<const FP: bool>(
                 // SAFETY: `rs1` is the distance to the tail (see `lower`).
                 XOp::Auipc => set!(i.rd, unsafe { (*$p.add(i.rs1 as usize).cast::<Tail>()).pc }.wrapping_add(imm!())),
                 // ---- jumps and branches (always last in their block) ----
-                XOp::J => break $blk end!($p).wrapping_add(imm!()),
+                XOp::J => break $blk taken!($p),
                 XOp::Jal => {
                     set!(i.rd, end!($p));
-                    break $blk taken(end!($p), &i.imm);
+                    break $blk taken!($p);
                 }
                 XOp::Jr => break $blk x!(i.rs1).wrapping_add(imm!()) & !1,
                 XOp::Jalr => {
@@ -556,18 +564,18 @@ fn hot<const FP: bool>(
                     set!(i.rd, end!($p));
                     break $blk t;
                 }
-                XOp::Beqz => { if x!(i.rs1) == 0 { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
-                XOp::Bnez => { if x!(i.rs1) != 0 { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
-                XOp::Beq => { if x!(i.rs1) == x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
-                XOp::Bne => { if x!(i.rs1) != x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
+                XOp::Beqz => { if x!(i.rs1) == 0 { break $blk taken!($p); } break $blk end!($p); },
+                XOp::Bnez => { if x!(i.rs1) != 0 { break $blk taken!($p); } break $blk end!($p); },
+                XOp::Beq => { if x!(i.rs1) == x!(i.rs2) { break $blk taken!($p); } break $blk end!($p); },
+                XOp::Bne => { if x!(i.rs1) != x!(i.rs2) { break $blk taken!($p); } break $blk end!($p); },
                 XOp::Blt => {
-                    { if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); }
+                    { if (x!(i.rs1) as i64) < (x!(i.rs2) as i64) { break $blk taken!($p); } break $blk end!($p); }
                 }
                 XOp::Bge => {
-                    { if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); }
+                    { if (x!(i.rs1) as i64) >= (x!(i.rs2) as i64) { break $blk taken!($p); } break $blk end!($p); }
                 }
-                XOp::Bltu => { if x!(i.rs1) < x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
-                XOp::Bgeu => { if x!(i.rs1) >= x!(i.rs2) { break $blk taken(end!($p), &i.imm); } break $blk end!($p); },
+                XOp::Bltu => { if x!(i.rs1) < x!(i.rs2) { break $blk taken!($p); } break $blk end!($p); },
+                XOp::Bgeu => { if x!(i.rs1) >= x!(i.rs2) { break $blk taken!($p); } break $blk end!($p); },
                 // ---- loads and stores ----
                 XOp::Lb => set!(
                     i.rd,
@@ -671,7 +679,7 @@ fn hot<const FP: bool>(
                     // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
                     let b = unsafe { &*$p.add(1) };
                     if v != 0 {
-                        break $blk taken(end!($p), &b.imm);
+                        break $blk taken!($p);
                     }
                     break $blk end!($p);
                 }
