@@ -6,9 +6,9 @@
 //! branch, or the slot that leaves the block (a control transfer, the end
 //! marker, a stop) and a pad slot that never runs. The tail lies right after
 //! it, so at the block's end the tail is two slots from the loop's pointer,
-//! whichever arm left: the end and taken addresses for the jump and branch arms, the length for
-//! the budget, the run counter, and the start pc and first slot for
-//! re-entering a block that loops to itself. The loop needs no pointer
+//! whichever arm left: the end and taken addresses for the jump and branch
+//! arms, the length for the budget, the run counter, and the start pc and
+//! first slot for re-entering a block that loops to itself. The loop needs no pointer
 //! to the [`Block`](crate::block::Block) itself, which V8 would otherwise
 //! keep in a stack slot and reload at every block end. An `auipc` reaches
 //! the tail by the slot distance it carries. The out-of-line paths, given a
