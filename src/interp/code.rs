@@ -203,7 +203,7 @@ fn distance_field(op: XOp) -> Option<Field> {
     match op {
         Auipc | Generic | Ecall => Some(Field::Rs1),
         Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Flw | Fld | LdLd | LbuAddi => Some(Field::Rs2),
-        Sb | Sh | Sw | Sd | Fsw | Fsd | SdSd => Some(Field::Rd),
+        Sb | Sh | Sw | Sd | Fsw | Fsd | SdSd | SbAdd => Some(Field::Rd),
         FaddD | FsubD | FmulD | FdivD | FmaddD | FmsubD | FnmsubD | FnmaddD => Some(Field::ImmHigh),
         _ => None,
     }

@@ -737,6 +737,11 @@ fn hot<const FP: bool>(
                     let i = second!($p);
                     set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
                 }
+                XOp::SbAdd => {
+                    try_mem!($p, mem.store_fast_u8(x!(i.rs1).wrapping_add(imm!()), x!(i.rs2)));
+                    let i = second!($p);
+                    set!(i.rd, x!(i.rs1).wrapping_add(x!(i.rs2)));
+                }
                 XOp::LbuAddi => {
                     let v = try_mem!($p, mem.load_fast_u8(x!(i.rs1).wrapping_add(imm!())));
                     set!(i.rd, v);

@@ -142,6 +142,8 @@ xops! {
     SdSd,
     /// `lbu; addi` (the byte loop's load and pointer step).
     LbuAddi,
+    /// `sb; add` (a byte store and a strided index or pointer step).
+    SbAdd,
     /// Not an instruction: the marker of the [`Tail`](super::code::Tail)
     /// after a block's last slot.
     Tail,
@@ -332,6 +334,7 @@ fn fuse(a: &XInsn, b: &XInsn) -> Option<XOp> {
         (XOp::Addw, XOp::Addw) => Some(XOp::AddwAddw),
         (XOp::Slli, XOp::Add) => Some(XOp::SlliAdd),
         (XOp::Lbu, XOp::Addi) => Some(XOp::LbuAddi),
+        (XOp::Sb, XOp::Add) => Some(XOp::SbAdd),
         (XOp::Ld, XOp::Ld) => Some(XOp::LdLd),
         (XOp::Sd, XOp::Sd) => Some(XOp::SdSd),
         _ => None,

@@ -293,7 +293,7 @@ fn op_pairs_match_their_unfused_form() {
     // writing a register the first reads), against the same two ops split
     // by a `nop`. The memory pairs touch fresh pages, so each half also
     // takes the out-of-line path once.
-    let pairs: [([u32; 2], XOp); 8] = [
+    let pairs: [([u32; 2], XOp); 10] = [
         ([addiw(5, 6, 0), addiw(6, 5, 0)], XOp::SextWSextW),
         ([add(5, 6, 7), add(7, 5, 5)], XOp::AddAdd),
         ([addw(5, 6, 7), addw(6, 5, 8)], XOp::AddwAddw),
@@ -303,6 +303,9 @@ fn op_pairs_match_their_unfused_form() {
         // The post-increment byte load, and an addi reading the loaded byte.
         ([lbu(5, 8, 1), addi(8, 8, 1)], XOp::LbuAddi),
         ([lbu(5, 8, 0), addi(6, 5, -3)], XOp::LbuAddi),
+        // A byte store, then a strided step of its base, or an add of its value.
+        ([sb(6, 8, 0), add(8, 8, 7)], XOp::SbAdd),
+        ([sb(5, 8, 3), add(5, 5, 6)], XOp::SbAdd),
     ];
     let values: [[u64; 4]; 3] = [
         [1, 0x8000_0001, 0x7fff_ffff, DATA + 0x100],
