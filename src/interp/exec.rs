@@ -676,8 +676,6 @@ fn hot<const FP: bool>(
                 XOp::AddiBnez => {
                     let v = x!(i.rs1).wrapping_add(imm!());
                     set!(i.rd, v);
-                    // SAFETY: a fused pair's second slot exists (see `lower::fuse`).
-                    let b = unsafe { &*$p.add(1) };
                     if v != 0 {
                         break $blk taken!($p);
                     }
