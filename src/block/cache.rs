@@ -69,10 +69,6 @@ pub struct Block {
     /// loop reads at the block's end, the run counter among it
     /// ([`crate::interp::code`]).
     pub(crate) code: Code,
-    /// Number of guest instructions (`insns` without the end marker).
-    pub n: u64,
-    /// Address after the last instruction (the fall-through successor).
-    pub end: u64,
     /// Page of the first instruction.
     first_page: u64,
     /// Page of the last byte (differs from `first_page` only when the last
@@ -94,6 +90,16 @@ impl Block {
     /// How many times the block ran (the JIT profile).
     pub fn count(&self) -> u64 {
         self.code.count()
+    }
+
+    /// Number of guest instructions (`insns` without the end marker).
+    pub fn n(&self) -> u64 {
+        self.code.tail().n
+    }
+
+    /// Address after the last instruction (the fall-through successor).
+    pub fn end(&self) -> u64 {
+        self.code.tail().end
     }
 }
 
@@ -292,10 +298,8 @@ impl BlockCache {
         }
         let block = Block {
             pc,
-            code: Code::new(&lower(&insns), pc, at, n),
+            code: Code::new(lower(&insns), pc, at, n),
             insns: insns.into_boxed_slice(),
-            n,
-            end: at,
             first_page,
             last_page,
         };

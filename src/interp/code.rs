@@ -11,13 +11,13 @@
 //! first slot for re-entering a block that loops to itself. The loop needs no pointer
 //! to the [`Block`](crate::block::Block) itself, which V8 would otherwise
 //! keep in a stack slot and reload at every block end. An `auipc` reaches
-//! the tail by the slot distance it carries. The out-of-line paths, given a
-//! slot, find the tail by scanning forward to its marker
-//! ([`XOp::Tail`]), and the block by the index the tail holds.
+//! the tail by the slot distance it carries, and so do the out-of-line
+//! paths from a slot that left the loop (see [`tail_of`]); the tail holds
+//! the block's index in the cache.
 
 use core::mem::size_of;
 
-use super::lower::{is_fused_branch, XInsn, XOp};
+use super::lower::{is_cond_branch, is_fused_branch, XInsn, XOp};
 
 /// What the dispatch loop reads at a block's end, stored after the last slot.
 #[repr(C)]
@@ -61,35 +61,20 @@ impl Code {
     /// [`lower`](super::lower::lower)) with a tail for a block at `pc`..`end`
     /// of `n` guest instructions; the block's index is set by
     /// [`set_index`](Self::set_index).
-    pub fn new(lowered: &[XInsn], pc: u64, end: u64, n: u64) -> Code {
-        debug_assert!(!lowered.is_empty() && lowered.iter().all(|s| s.op != XOp::Tail));
-        let mut slots = lowered.to_vec();
+    pub fn new(mut slots: Vec<XInsn>, pc: u64, end: u64, n: u64) -> Code {
+        debug_assert!(!slots.is_empty() && slots.iter().all(|s| s.op != XOp::Tail));
         // The closing op is the last slot (a fused pair keeps the branch's
         // single form in its second slot); its offset is from the end.
         let last = slots[slots.len() - 1];
-        let taken = match last.op {
-            XOp::J
-            | XOp::Jal
-            | XOp::Beq
-            | XOp::Bne
-            | XOp::Blt
-            | XOp::Bge
-            | XOp::Bltu
-            | XOp::Bgeu
-            | XOp::Beqz
-            | XOp::Bnez => end.wrapping_add(last.imm as i64 as u64),
-            _ => end,
+        let taken = if is_cond_branch(last.op) || matches!(last.op, XOp::J | XOp::Jal) {
+            end.wrapping_add(last.imm as i64 as u64)
+        } else {
+            end
         };
         // The closing unit: a fused closing pair, or the last slot and a pad.
         let k = slots.len();
         if !(k >= 2 && is_fused_branch(slots[k - 2].op)) {
-            slots.push(XInsn {
-                op: XOp::Nop,
-                rd: 0,
-                rs1: 0,
-                rs2: 0,
-                imm: 0,
-            });
+            slots.push(XInsn::bare(XOp::Nop));
         }
         let len = slots.len();
         // An `auipc` finds the block's start pc in the tail, and the
@@ -112,13 +97,7 @@ impl Code {
         unsafe {
             core::ptr::copy_nonoverlapping(slots.as_ptr(), base, len);
             base.add(len).cast::<Tail>().write(Tail {
-                head: XInsn {
-                    op: XOp::Tail,
-                    rd: 0,
-                    rs1: 0,
-                    rs2: 0,
-                    imm: 0,
-                },
+                head: XInsn::bare(XOp::Tail),
                 end,
                 taken,
                 pc,

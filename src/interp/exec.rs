@@ -550,7 +550,7 @@ fn hot<const FP: bool>(
                 XOp::Li => set!(i.rd, imm!()),
                 XOp::Mv => set!(i.rd, x!(i.rs1)),
                 XOp::SextW => set!(i.rd, sext32(x!(i.rs1))),
-                // SAFETY: `rs1` is the distance to the tail (see `lower`).
+                // SAFETY: `rs1` is the distance to the tail (see `Code::new`).
                 XOp::Auipc => set!(i.rd, unsafe { (*$p.add(i.rs1 as usize).cast::<Tail>()).pc }.wrapping_add(imm!())),
                 // ---- jumps and branches (always last in their block) ----
                 XOp::J => break $blk taken!($p),
@@ -839,8 +839,8 @@ fn stop(cpu: &mut Cpu, cache: &mut BlockCache, at: *const XInsn, why: Stop) -> O
     // end minus their length, without walking the block.
     let pc = match block.insns.get(idx) {
         // (`n` equals the length when no end marker follows the last one.)
-        Some(i) if idx + 1 == block.insns.len() && block.n == idx as u64 + 1 => {
-            block.end.wrapping_sub(i.len as u64)
+        Some(i) if idx + 1 == block.insns.len() && block.n() == idx as u64 + 1 => {
+            block.end().wrapping_sub(i.len as u64)
         }
         _ => pc_at(&block.insns, block.pc, idx),
     };

@@ -180,6 +180,17 @@ fn reg(r: u8) -> u8 {
 }
 
 impl XInsn {
+    /// `op` with every other field zero.
+    pub(crate) const fn bare(op: XOp) -> Self {
+        XInsn {
+            op,
+            rd: 0,
+            rs1: 0,
+            rs2: 0,
+            imm: 0,
+        }
+    }
+
     fn new(op: XOp, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Self {
         XInsn {
             op,
@@ -366,14 +377,14 @@ pub(crate) fn is_fused_branch(op: XOp) -> bool {
 /// Whether `op` is a conditional branch (a block's closing branch, which
 /// pairs with the op before it first: a block's last two slots are tried
 /// before the greedy pass).
-fn is_cond_branch(op: XOp) -> bool {
+pub(crate) fn is_cond_branch(op: XOp) -> bool {
     use XOp::*;
     matches!(op, Beq | Bne | Blt | Bge | Bltu | Bgeu | Beqz | Bnez)
 }
 
 /// Builds the interpreter form of a block's instructions (same length,
 /// index for index; see the module docs).
-pub(crate) fn lower(insns: &[Insn]) -> Box<[XInsn]> {
+pub(crate) fn lower(insns: &[Insn]) -> Vec<XInsn> {
     let mut out: Vec<XInsn> = insns
         .iter()
         .enumerate()
@@ -398,5 +409,5 @@ pub(crate) fn lower(insns: &[Insn]) -> Box<[XInsn]> {
             k += 1;
         }
     }
-    out.into_boxed_slice()
+    out
 }

@@ -17,11 +17,11 @@ fn blocks_end_after_control_transfers_or_get_an_end_marker() {
     let cache = vm.interp.cache();
     let b = cache.get(CODE).expect("first block");
     // addi, add x0 (stored as a no-op), addi, bne: ends with the branch.
-    assert_eq!(b.n, 4);
+    assert_eq!(b.n(), 4);
     assert_eq!(b.insns.len(), 4);
     assert_eq!(b.insns[1].op, Op::Fence);
     assert_eq!(b.insns[3].op, Op::Bne);
-    assert_eq!(b.end, CODE + 16);
+    assert_eq!(b.end(), CODE + 16);
     // The ecall block ends in the ecall itself.
     assert_eq!(cache.get(CODE + 16).unwrap().insns.len(), 1);
 
@@ -31,7 +31,7 @@ fn blocks_end_after_control_transfers_or_get_an_end_marker() {
     insns.push(ECALL);
     let vm = exec(&insns, &[]);
     let b = vm.interp.cache().get(CODE).unwrap();
-    assert_eq!(b.n, n as u64 - 1);
+    assert_eq!(b.n(), n as u64 - 1);
     assert_eq!(*b.insns.last().unwrap(), END_MARKER);
 }
 
